@@ -1,0 +1,340 @@
+"""Every error zenoo-rpc raises, in one tree rooted at :class:`ZenooError`.
+
+Server errors are mapped the same way whatever the protocol (JSON-2 status and
+body, JSON-RPC ``error.data``, web-session JSON-RPC): the class follows Odoo's
+exception name, and the instance keeps Odoo's ``name``, ``message``,
+``arguments``, HTTP ``status`` and ``debug`` (the server traceback, never part
+of ``str(exc)``). Transport errors also subclass the matching builtin so that
+``except TimeoutError`` and ``except ConnectionError`` work.
+
+No message or repr built here ever contains a password, API key or session id:
+callers pass none in, and :func:`redact` scrubs what a server echoes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "AccessDenied",
+    "AccessError",
+    "AuthenticationError",
+    "CacheError",
+    "CircuitOpenError",
+    "ConfigError",
+    "ConnectError",
+    "ConnectTimeout",
+    "ConnectionLost",
+    "LegacyRpcDisabled",
+    "MethodNotFound",
+    "MissingError",
+    "ModelNotFound",
+    "OdooServerError",
+    "OutcomeUnknownError",
+    "PluginError",
+    "PluginImportError",
+    "ProtocolError",
+    "ReadTimeout",
+    "RedirectWarning",
+    "SessionExpired",
+    "UnknownPluginError",
+    "UserError",
+    "ValidationError",
+    "ZenooError",
+    "ZenooTransportError",
+    "error_from_odoo",
+    "redact",
+]
+
+
+class ZenooError(Exception):
+    """Root of every error raised by zenoo-rpc."""
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+class ConfigError(ZenooError, ValueError):
+    """A configuration value is missing or wrong; the message names the file and key path."""
+
+    def __init__(self, message: str, *, path: str | None = None, source: str | None = None):
+        self.path = path
+        self.source = source
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class PluginError(ZenooError):
+    """A plugin could not be found, loaded or used."""
+
+
+class UnknownPluginError(PluginError, LookupError):
+    """A plugin name is neither an installed entry point nor an importable module."""
+
+
+class PluginImportError(PluginError, ImportError):
+    """A selected plugin failed to import; the message names it and its distribution."""
+
+
+# --------------------------------------------------------------------------- transport
+
+
+class ZenooTransportError(ZenooError, ConnectionError):
+    """Talking to the server failed below the protocol level."""
+
+    #: True when the request provably never reached the server, so sending it
+    #: again cannot run it twice.
+    request_sent: bool = True
+
+    def __init__(self, message: str, *, url: str | None = None):
+        self.url = url
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class ConnectError(ZenooTransportError):
+    """The connection could not be opened: the request was never sent."""
+
+    request_sent = False
+
+
+class ConnectTimeout(ConnectError, TimeoutError):
+    """Opening the connection took longer than the timeout: the request was never sent."""
+
+
+class ReadTimeout(ZenooTransportError, TimeoutError):
+    """The request was sent but no complete answer came in time: its outcome is unknown."""
+
+
+class ConnectionLost(ZenooTransportError):
+    """The connection broke after the request was sent: its outcome is unknown."""
+
+
+class ProtocolError(ZenooError):
+    """The server answered something that is not the protocol's answer.
+
+    Typically an HTML error page from a proxy, a truncated body or a wrong
+    content type; ``body_start`` quotes the first bytes of what came back.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        content_type: str | None = None,
+        body_start: str = "",
+        url: str | None = None,
+    ):
+        self.status = status
+        self.content_type = content_type
+        self.body_start = body_start
+        self.url = url
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class LegacyRpcDisabled(ProtocolError):
+    """``/jsonrpc`` answered 404: legacy RPC is disabled on this server (use JSON-2)."""
+
+
+class OutcomeUnknownError(ZenooError):
+    """A call that changes data may or may not have run on the server.
+
+    Raised instead of retrying ``create`` / ``write`` / ``unlink`` / ``action_*``
+    after the connection broke or timed out once the request was sent. Check the
+    server state before sending it again. ``__cause__`` is the transport error.
+    """
+
+    def __init__(self, message: str, *, model: str = "", method: str = ""):
+        self.model = model
+        self.method = method
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class CircuitOpenError(ZenooError):
+    """The circuit breaker is open after repeated failures; calls fail fast until it resets."""
+
+    def __init__(self, message: str, *, retry_after: float = 0.0):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class CacheError(ZenooError):
+    """A cache backend failed. Never escapes a model call; raised by direct cache API use."""
+
+
+# --------------------------------------------------------------------------- server errors
+
+
+class OdooServerError(ZenooError):
+    """The server ran the call and reported an error.
+
+    :ivar name: Odoo's exception class path, e.g. ``odoo.exceptions.AccessError``.
+    :ivar message: Odoo's human-readable message.
+    :ivar arguments: Odoo's exception arguments.
+    :ivar status: HTTP status of the answer (200 for legacy JSON-RPC errors).
+    :ivar code: JSON-RPC error code or XML-RPC fault code, when there is one.
+    :ivar debug: the server traceback; kept for logs, never part of ``str()``.
+    :ivar context: the context Odoo attached to the error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str = "",
+        arguments: Sequence[Any] = (),
+        status: int | None = None,
+        code: int | None = None,
+        debug: str = "",
+        context: Mapping[str, Any] | None = None,
+    ):
+        self.message = message
+        self.name = name
+        self.arguments = list(arguments)
+        self.status = status
+        self.code = code
+        self.debug = debug
+        self.context = dict(context or {})
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        short = self.name.rsplit(".", 1)[-1] if self.name else ""
+        return f"{short}: {self.message}" if short else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, message={self.message!r}, status={self.status!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.message,), self.__dict__))
+
+
+class UserError(OdooServerError):
+    """``odoo.exceptions.UserError``: the server refused the operation with a message for the user."""
+
+
+class ValidationError(UserError):
+    """``odoo.exceptions.ValidationError``: a constraint or a required field failed."""
+
+
+class AccessError(UserError):
+    """``odoo.exceptions.AccessError``: the user may not do this to these records."""
+
+
+class MissingError(UserError):
+    """``odoo.exceptions.MissingError``: the records do not exist (any more)."""
+
+
+class AccessDenied(UserError):
+    """``odoo.exceptions.AccessDenied``: wrong login, password or API key."""
+
+
+#: Kept for readers of the seed docs, which catch ``AuthenticationError``.
+AuthenticationError = AccessDenied
+
+
+class RedirectWarning(OdooServerError):
+    """``odoo.exceptions.RedirectWarning``: a warning with an action to redirect to."""
+
+
+class SessionExpired(OdooServerError):
+    """The web session is gone (JSON-RPC code 100 / ``odoo.http.SessionExpiredException``)."""
+
+
+class ModelNotFound(OdooServerError):
+    """The model does not exist on the server (or its module is not installed)."""
+
+
+class MethodNotFound(OdooServerError):
+    """The method does not exist on the model, or is private and cannot be called."""
+
+
+_BY_NAME: dict[str, type[OdooServerError]] = {
+    "odoo.exceptions.UserError": UserError,
+    "odoo.exceptions.ValidationError": ValidationError,
+    "odoo.exceptions.AccessError": AccessError,
+    "odoo.exceptions.MissingError": MissingError,
+    "odoo.exceptions.AccessDenied": AccessDenied,
+    "odoo.exceptions.RedirectWarning": RedirectWarning,
+    "odoo.http.SessionExpiredException": SessionExpired,
+    "odoo.exceptions.except_orm": UserError,
+    "odoo.exceptions.Warning": UserError,
+}
+
+
+def error_from_odoo(
+    name: str,
+    message: str,
+    *,
+    arguments: Sequence[Any] = (),
+    status: int | None = None,
+    code: int | None = None,
+    debug: str = "",
+    context: Mapping[str, Any] | None = None,
+) -> OdooServerError:
+    """Build the typed exception for an Odoo error, whatever protocol carried it."""
+    cls = _BY_NAME.get(name)
+    if cls is None:
+        cls = _classify_generic(name, message, status, code)
+    return cls(
+        redact(message),
+        name=name,
+        arguments=[redact(a) if isinstance(a, str) else a for a in arguments],
+        status=status,
+        code=code,
+        debug=redact(debug),
+        context=context,
+    )
+
+
+def _classify_generic(
+    name: str, message: str, status: int | None, code: int | None
+) -> type[OdooServerError]:
+    if code == 100:
+        return SessionExpired
+    if name.endswith("KeyError") and message.strip("'\"").count(".") >= 1:
+        return ModelNotFound
+    if name.endswith("AttributeError") and "has no attribute" in message:
+        return MethodNotFound
+    if status == 404 and name.endswith("NotFound"):
+        return ModelNotFound if "model" in message.lower() else MethodNotFound
+    return OdooServerError
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(session_id=)[^;\s\"']+", re.IGNORECASE),
+    re.compile(r"(bearer\s+)[^\s\"',]+", re.IGNORECASE),
+    re.compile(r"((?:password|passwd|api_key|apikey|secret)[\"']?\s*[:=]\s*[\"']?)[^\"',\s}]+", re.IGNORECASE),
+)
+
+
+def redact(text: str, secrets: Sequence[str] = ()) -> str:
+    """Remove session ids, bearer tokens, ``password=...`` pairs and the given secrets."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+def _rebuild(cls: type[Exception], args: tuple[Any, ...], state: dict[str, Any]) -> Exception:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
