@@ -1,0 +1,3 @@
+from zenoo_rpc.demo.tour import main
+
+raise SystemExit(main())
