@@ -20,7 +20,7 @@ from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call, ServiceCall
 from zenoo_rpc.config import ConfigProvider, ZenooConfig, load_config
-from zenoo_rpc.errors import ConfigError, SessionExpired, ZenooError
+from zenoo_rpc.errors import ConfigError, OutcomeUnknownError, SessionExpired, ZenooError
 from zenoo_rpc.hookspecs import PROJECT_NAME
 from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
 from zenoo_rpc.methods import ModelMethods
@@ -503,15 +503,17 @@ class ZenooClient(ModelMethods):
             result = await self._retry.run(call, lambda: self._execute(protocol, call),
                                            on_retry=self._on_retry(call))
         except Exception as exc:
+            if cache is not None and isinstance(exc, OutcomeUnknownError):
+                await cache.invalidate_after(session.db, call)  # it may have run
             if listeners:
                 await self._emit("call_failed", call=call, error=exc,
                                  duration=time.perf_counter() - started)
             raise
         if cache is not None:
-            if call.is_write:
-                await cache.invalidate(session.db, call.model)
-            elif call.is_read:
+            if call.is_read:
                 await cache.store(session.db, session.uid, call, result)
+            else:
+                await cache.invalidate_after(session.db, call)
         if listeners:
             await self._emit("call_finished", call=call, result=result,
                              duration=time.perf_counter() - started)

@@ -40,8 +40,9 @@ class CircuitState(str, enum.Enum):
     HALF_OPEN = "half_open"
 
 
-#: Called with ``(old, new)`` on every transition; may return an awaitable, which is awaited.
-StateChangeCallback = Callable[[CircuitState, CircuitState], "Awaitable[None] | None"]
+#: Called with the new state on every transition (a ``str`` enum: ``"open"``...);
+#: may return an awaitable, which is awaited.
+StateChangeCallback = Callable[[CircuitState], "Awaitable[None] | None"]
 
 
 def counts_as_outage(exc: BaseException) -> bool:
@@ -59,7 +60,7 @@ class CircuitBreaker:
     :param failure_threshold: consecutive outage failures that open the circuit.
     :param reset_timeout: seconds the circuit stays open before a trial call.
     :param clock: monotonic clock in seconds; tests inject a fake one.
-    :param on_state_change: told ``(old, new)`` on each transition, e.g. to emit
+    :param on_state_change: told the new state on each transition, e.g. to emit
         ``circuit_opened`` / ``circuit_closed`` events. Its errors are logged.
     """
 
@@ -159,7 +160,7 @@ class CircuitBreaker:
         if self.on_state_change is None:
             return
         try:
-            result = self.on_state_change(old, new)
+            result = self.on_state_change(new)
             if inspect.isawaitable(result):
                 await result
         except Exception:
