@@ -21,20 +21,25 @@ __all__ = [
     "AccessDenied",
     "AccessError",
     "AuthenticationError",
+    "BadArguments",
     "CacheError",
     "CircuitOpenError",
     "ConfigError",
     "ConnectError",
     "ConnectTimeout",
     "ConnectionLost",
+    "DatabaseNotFound",
     "LegacyRpcDisabled",
     "MethodNotFound",
     "MissingError",
     "ModelNotFound",
+    "NamedArgumentsRequired",
+    "NotAuthenticated",
     "OdooServerError",
     "OutcomeUnknownError",
     "PluginError",
     "PluginImportError",
+    "PrivateMethodError",
     "ProtocolError",
     "ReadTimeout",
     "RedirectWarning",
@@ -264,6 +269,57 @@ class MethodNotFound(OdooServerError):
     """The method does not exist on the model, or is private and cannot be called."""
 
 
+class PrivateMethodError(AccessError, MethodNotFound):
+    """A private method (``_search``, ``browse``...) cannot be called remotely.
+
+    Odoo reports it as an ``AccessError``; it is also a :class:`MethodNotFound`
+    because no argument or permission makes the call possible.
+    """
+
+
+class DatabaseNotFound(OdooServerError):
+    """The database does not exist on this server (or the server's ``dbfilter`` hides it).
+
+    Odoo 18 reports a ``psycopg2.OperationalError``, Odoo 19 an ``AccessError:
+    Database not found.`` and JSON-2 an HTML 404 page; ``message`` keeps what
+    the server said and ``db`` the database name when it is known.
+    """
+
+    db: str = ""
+
+    def __str__(self) -> str:
+        which = f"database {self.db!r}" if self.db else "the database"
+        return f"{which} does not exist on this server (or is hidden by its dbfilter)"
+
+
+class BadArguments(OdooServerError, TypeError):
+    """The server refused the call's arguments (JSON-2 422 ``UnprocessableEntity``, ``TypeError``).
+
+    A missing or unexpected argument, or ``ids`` given to a model method.
+    """
+
+
+class NamedArgumentsRequired(ZenooError, TypeError):
+    """JSON-2 takes named arguments only and these positional ones could not be named.
+
+    Raised before anything is sent, when neither the built-in table of ORM
+    signatures nor ``/doc-bearer/<model>.json`` gives the parameter names.
+    Pass the arguments by name (``kwargs``) instead.
+    """
+
+    def __init__(self, message: str, *, model: str = "", method: str = ""):
+        self.model = model
+        self.method = method
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class NotAuthenticated(ZenooError):
+    """A call that needs a login was made before ``authenticate()`` (or after ``logout()``)."""
+
+
 _BY_NAME: dict[str, type[OdooServerError]] = {
     "odoo.exceptions.UserError": UserError,
     "odoo.exceptions.ValidationError": ValidationError,
@@ -318,7 +374,7 @@ def _classify_generic(
 
 _SECRET_PATTERNS = (
     re.compile(r"(session_id=)[^;\s\"']+", re.IGNORECASE),
-    re.compile(r"(bearer\s+)[^\s\"',]+", re.IGNORECASE),
+    re.compile(r"(bearer\s+)[A-Za-z0-9_\-.~+/=]{16,}", re.IGNORECASE),
     re.compile(r"((?:password|passwd|api_key|apikey|secret)[\"']?\s*[:=]\s*[\"']?)[^\"',\s}]+", re.IGNORECASE),
 )
 

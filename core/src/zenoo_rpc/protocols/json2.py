@@ -1,0 +1,308 @@
+"""JSON-2 (Odoo 19+): ``POST /json/2/<model>/<method>`` with an API key.
+
+Stateless: every request carries ``Authorization: bearer <api key>`` and
+``X-Odoo-Database: <db>`` and a JSON object of named arguments (plus ``ids``
+and ``context``); the answer is the bare result with HTTP 200, or an error
+body ``{name, message, arguments, context, debug}`` with a status that says
+what went wrong (401, 403, 404, 422, 500). Positional arguments are named by
+:mod:`zenoo_rpc.protocols.signatures`, from a built-in table or from the
+server's ``/doc-bearer/<model>.json`` (read once per model).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import msgspec
+
+from zenoo_rpc.call import Call, ServiceCall
+from zenoo_rpc.errors import (
+    ConfigError,
+    DatabaseNotFound,
+    NamedArgumentsRequired,
+    NotAuthenticated,
+    OdooServerError,
+    ProtocolError,
+    redact,
+)
+from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
+from zenoo_rpc.protocols.jsonrpc import call_service, service_secrets
+from zenoo_rpc.protocols.server_errors import server_error, unexpected_body
+from zenoo_rpc.protocols.signatures import (
+    DocModel,
+    MethodSignature,
+    builtin_signature,
+    is_single_create,
+    json2_body,
+    signatures_from_doc,
+)
+from zenoo_rpc.transports.base import HttpRequest, HttpResponse, Transport
+
+__all__ = ["Json2ErrorBody", "Json2Protocol"]
+
+_log = logging.getLogger(__name__)
+
+_EXPECTED = "a JSON-2 answer"
+_ENCODER = msgspec.json.Encoder()
+_ANY_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
+_DOC_DECODER = msgspec.json.Decoder(DocModel)
+
+
+class Json2ErrorBody(msgspec.Struct):
+    """The body of a JSON-2 error answer."""
+
+    name: str = ""
+    message: str = ""
+    arguments: list[Any] = msgspec.field(default_factory=list)
+    context: dict[str, Any] = msgspec.field(default_factory=dict)
+    debug: str = ""
+
+
+_ERROR_DECODER = msgspec.json.Decoder(Json2ErrorBody)
+
+
+class _JsonVersion(msgspec.Struct):
+    version: str
+    version_info: tuple[Any, ...] = ()
+
+
+_VERSION_DECODER = msgspec.json.Decoder(_JsonVersion)
+
+
+class Json2Protocol(Protocol):
+    """Odoo 19's JSON-2 API; logs in with an API key only.
+
+    :param transport: the transport to send requests with.
+    :param jsonrpc_path: where legacy service calls (``db.list``...) go.
+    """
+
+    name: ClassVar[str] = "json2"
+
+    def __init__(self, transport: Transport, *, jsonrpc_path: str = "/jsonrpc") -> None:
+        super().__init__(transport)
+        self.jsonrpc_path = jsonrpc_path
+        self._db: str | None = None
+        self._uid: int | None = None
+        self._headers: Mapping[str, str] | None = None
+        self._secrets: tuple[str, ...] = ()
+        self._signatures: dict[str, dict[str, MethodSignature]] = {}
+
+    def __repr__(self) -> str:
+        return f"Json2Protocol(db={self._db!r}, uid={self._uid!r})"
+
+    # ------------------------------------------------------------------ wire
+
+    async def _send(
+        self, method: str, path: str, body: bytes, *, timeout: float | None, label: str
+    ) -> HttpResponse:
+        headers = self._headers
+        if headers is None:
+            raise NotAuthenticated("JSON-2 call before authenticate(): log in first")
+        started = time.perf_counter()
+        response = await self.transport.request(
+            HttpRequest(method=method, path=path, headers=headers, content=body, timeout=timeout)
+        )
+        _log.debug(
+            "json2 %s %s -> HTTP %d, %d bytes in %.1f ms",
+            method,
+            label,
+            response.status,
+            len(response.content),
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    def _decode(self, response: HttpResponse, path: str) -> Any:
+        """The result of a JSON-2 answer, or the exception it stands for."""
+        is_json = "json" in response.content_type
+        if response.status == 200 and is_json:
+            try:
+                return _ANY_DECODER.decode(response.content)
+            except msgspec.DecodeError as exc:
+                raise unexpected_body(
+                    response, path, _EXPECTED, secrets=self._secrets, reason=str(exc)
+                ) from None
+        raise self._error(response, path, is_json)
+
+    def _error(self, response: HttpResponse, path: str, is_json: bool) -> Exception:
+        if is_json and response.status != 200:
+            try:
+                error = _ERROR_DECODER.decode(response.content)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                error = None
+            if error is not None and error.name:
+                return server_error(
+                    error.name,
+                    error.message,
+                    arguments=error.arguments,
+                    status=response.status,
+                    debug=error.debug,
+                    context=error.context,
+                    db=self._db,
+                    secrets=self._secrets,
+                )
+        if response.status == 404 and b"No database is selected" in response.content:
+            exc = DatabaseNotFound(
+                redact(
+                    "No database is selected and the requested URL was not found.", self._secrets
+                ),
+                name="werkzeug.exceptions.NotFound",
+                status=404,
+            )
+            exc.db = self._db or ""
+            return exc
+        return unexpected_body(response, path, _EXPECTED, secrets=self._secrets)
+
+    # ------------------------------------------------------------------ login
+
+    async def authenticate(
+        self, credentials: Credentials, *, timeout: float | None = None
+    ) -> Session:
+        """Check the API key with ``res.users.context_get``, which also gives the uid.
+
+        :raises ConfigError: for a password (JSON-2 needs an API key).
+        :raises AccessDenied: for a wrong or revoked API key (HTTP 401).
+        :raises DatabaseNotFound: when the database does not exist.
+        """
+        api_key = credentials.api_key
+        if not api_key:
+            raise ConfigError(
+                "JSON-2 logs in with an API key, not a password: create one in Odoo "
+                "(Preferences > Account Security > New API Key) and pass api_key=..., "
+                "or use protocol='jsonrpc' or 'web' with the password"
+            )
+        headers = {"Content-Type": "application/json", "Authorization": f"bearer {api_key}"}
+        if credentials.db:
+            headers["X-Odoo-Database"] = credentials.db
+        self._headers, self._secrets, self._db = headers, (api_key,), credentials.db
+        self._signatures.clear()
+        try:
+            context = await self.execute(
+                Call(model="res.users", method="context_get", timeout=timeout)
+            )
+        except BaseException:
+            await self.logout()
+            raise
+        uid = context.get("uid") if isinstance(context, dict) else None
+        if isinstance(uid, bool) or not isinstance(uid, int):
+            await self.logout()
+            raise ProtocolError(
+                "JSON-2 res.users/context_get answered no uid: cannot tell who the API key is",
+                url="/json/2/res.users/context_get",
+            )
+        self._uid = uid
+        return Session(db=credentials.db, uid=uid, login=credentials.login, context=context)
+
+    # ------------------------------------------------------------------ calls
+
+    async def execute(self, call: Call) -> Any:
+        """``POST /json/2/<model>/<method>`` with named arguments."""
+        signature = builtin_signature(call.method)
+        if signature is None and call.args:
+            signature = await self._doc_signature(call)
+        path = f"/json/2/{call.model}/{call.method}"
+        body = _ENCODER.encode(json2_body(call, signature))
+        response = await self._send(
+            "POST", path, body, timeout=call.timeout, label=f"{call.model}.{call.method}"
+        )
+        result = self._decode(response, path)
+        if is_single_create(call) and isinstance(result, list) and len(result) == 1:
+            return result[0]
+        return result
+
+    async def _doc_signature(self, call: Call) -> MethodSignature:
+        """The signature of a method outside the built-in table, from ``/doc-bearer``."""
+        signatures = self._signatures.get(call.model)
+        path = f"/doc-bearer/{call.model}.json"
+        if signatures is None:
+            response = await self._send("GET", path, b"", timeout=call.timeout, label=path)
+            try:
+                if response.status == 200 and "json" in response.content_type:
+                    try:
+                        doc = _DOC_DECODER.decode(response.content)
+                    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                        raise unexpected_body(
+                            response,
+                            path,
+                            "the model's documentation",
+                            reason=str(exc),
+                            secrets=self._secrets,
+                        ) from None
+                else:
+                    raise self._error(response, path, "json" in response.content_type)
+            except (OdooServerError, ProtocolError) as exc:
+                raise NamedArgumentsRequired(
+                    f"JSON-2 needs named arguments: {call.model}.{call.method} is not in the "
+                    f"built-in table and {path} could not be read ({exc}); pass its arguments "
+                    "by name (kwargs) instead of positionally",
+                    model=call.model,
+                    method=call.method,
+                ) from exc
+            signatures = self._signatures[call.model] = signatures_from_doc(doc)
+        signature = signatures.get(call.method)
+        if signature is None:
+            raise NamedArgumentsRequired(
+                f"JSON-2 needs named arguments: {path} lists no public method "
+                f"{call.method!r} (unknown or private); pass its arguments by name",
+                model=call.model,
+                method=call.method,
+            )
+        return signature
+
+    async def service(self, call: ServiceCall) -> Any:
+        """A legacy service method, over ``/jsonrpc`` (JSON-2 has no services)."""
+        return await call_service(
+            self.transport,
+            call.service,
+            call.method,
+            call.args,
+            path=self.jsonrpc_path,
+            timeout=call.timeout,
+            secrets=(*self._secrets, *service_secrets(call.service, call.method, call.args)),
+        )
+
+    async def version(self, *, timeout: float | None = None) -> ServerVersion:
+        """``GET /json/version`` (Odoo 19+), else ``common.version`` over ``/jsonrpc``."""
+        path = "/json/version"
+        started = time.perf_counter()
+        response = await self.transport.request(
+            HttpRequest(method="GET", path=path, timeout=timeout)
+        )
+        _log.debug(
+            "json2 GET %s -> HTTP %d in %.1f ms",
+            path,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        if response.status == 404:
+            legacy: ServerVersion = await call_service(
+                self.transport,
+                "common",
+                "version",
+                [],
+                path=self.jsonrpc_path,
+                timeout=timeout,
+                result_type=ServerVersion,
+            )
+            return legacy
+        if response.status != 200 or "json" not in response.content_type:
+            raise unexpected_body(response, path, "the server version")
+        try:
+            answer = _VERSION_DECODER.decode(response.content)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise unexpected_body(response, path, "the server version", reason=str(exc)) from None
+        info = answer.version_info
+        serie = answer.version
+        if len(info) >= 2 and isinstance(info[0], int) and isinstance(info[1], int):
+            serie = f"{info[0]}.{info[1]}"
+        return ServerVersion(
+            server_version=answer.version, server_version_info=info, server_serie=serie
+        )
+
+    async def logout(self) -> None:
+        """Forget the API key (JSON-2 has no server-side session)."""
+        self._headers, self._secrets, self._db, self._uid = None, (), None, None
+        self._signatures.clear()

@@ -1,0 +1,151 @@
+"""The ``httpx`` transport: one reused :class:`httpx.AsyncClient` per zenoo client.
+
+Connections are kept alive between calls. Every httpx exception is mapped to
+a zenoo-rpc transport error that says whether the request could have reached
+the server (:attr:`~zenoo_rpc.errors.ZenooTransportError.request_sent`), which
+is what the retry policy needs to know; no httpx exception escapes.
+
+Settings (``[transport]`` in config, :attr:`TransportOptions.settings`):
+``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``
+(seconds) and ``connect_timeout`` (seconds, defaults to the timeout).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from zenoo_rpc.__about__ import __version__
+from zenoo_rpc.errors import (
+    ConfigError,
+    ConnectError,
+    ConnectionLost,
+    ConnectTimeout,
+    ProtocolError,
+    ReadTimeout,
+    ZenooError,
+)
+from zenoo_rpc.transports.base import HttpRequest, HttpResponse, TransportOptions, TransportSpec
+
+__all__ = ["TRANSPORT_SPEC", "HttpxTransport"]
+
+USER_AGENT = f"zenoo-rpc/{__version__}"
+
+
+class HttpxTransport:
+    """A :class:`~zenoo_rpc.transports.base.Transport` on :mod:`httpx`.
+
+    :param options: base URL, timeout, TLS verification and settings. When
+        ``options.client`` is an :class:`httpx.AsyncClient` it is used as is
+        (its own timeouts, TLS and limits apply unless a request sets a
+        timeout) and :meth:`aclose` leaves it open: whoever made it closes it.
+    """
+
+    __slots__ = ("_base_url", "_client", "_closed", "_owns_client", "_timeouts")
+
+    def __init__(self, options: TransportOptions) -> None:
+        self._base_url = options.base_url.rstrip("/")
+        self._timeouts: dict[float, httpx.Timeout] = {}
+        self._closed = False
+        if options.client is not None:
+            if not isinstance(options.client, httpx.AsyncClient):
+                raise ConfigError(
+                    "the httpx transport needs an httpx.AsyncClient as client, "
+                    f"not {type(options.client).__name__}"
+                )
+            self._client = options.client
+            self._owns_client = False
+            return
+        settings = options.settings
+        limits = httpx.Limits(
+            max_connections=_int_setting(settings, "max_connections", 100),
+            max_keepalive_connections=_int_setting(settings, "max_keepalive_connections", 20),
+            keepalive_expiry=float(settings.get("keepalive_expiry", 5.0)),
+        )
+        timeout = httpx.Timeout(
+            options.timeout, connect=float(settings.get("connect_timeout", options.timeout))
+        )
+        self._client = httpx.AsyncClient(
+            timeout=timeout,
+            verify=options.verify_ssl,
+            limits=limits,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+        )
+        self._owns_client = True
+
+    def __repr__(self) -> str:
+        return f"HttpxTransport({self._base_url!r})"
+
+    async def request(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request``; raise a zenoo-rpc transport error if that fails."""
+        url = self._base_url + request.path
+        timeout: Any = httpx.USE_CLIENT_DEFAULT
+        if request.timeout is not None:
+            timeout = self._timeouts.get(request.timeout)
+            if timeout is None:
+                timeout = self._timeouts[request.timeout] = httpx.Timeout(request.timeout)
+        try:
+            response = await self._client.request(
+                request.method,
+                url,
+                content=request.content or None,
+                headers=request.headers,
+                timeout=timeout,
+            )
+        except httpx.InvalidURL as exc:
+            raise ConfigError(f"invalid URL {url!r}: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise _map_error(exc, request.method, url) from exc
+        return HttpResponse(
+            status=response.status_code,
+            headers=response.headers.multi_items(),
+            content=response.content,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connections, unless the client was injected. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> HttpxTransport:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+def _int_setting(settings: Any, key: str, default: int) -> int:
+    value = settings.get(key, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"transport setting {key} must be an integer, not {value!r}",
+            path=f"$.transport.{key}",
+        ) from None
+
+
+def _map_error(exc: httpx.HTTPError, method: str, url: str) -> ZenooError:
+    """The zenoo-rpc error for an httpx one; the message never holds headers or bodies."""
+    what = f"{method} {url}"
+    detail = str(exc) or type(exc).__name__
+    # Order matters: ConnectTimeout and PoolTimeout are TimeoutExceptions too.
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return ConnectTimeout(f"{what}: connecting timed out ({detail})", url=url)
+    if isinstance(exc, (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol)):
+        return ConnectError(f"{what}: could not connect ({detail})", url=url)
+    if isinstance(exc, httpx.TimeoutException):
+        return ReadTimeout(f"{what}: no complete answer in time ({detail})", url=url)
+    if isinstance(exc, httpx.DecodingError):
+        return ProtocolError(f"{what}: the answer could not be decoded ({detail})", url=url)
+    # RemoteProtocolError, ReadError, WriteError, CloseError, LocalProtocolError and
+    # anything new: the request may have been sent, so its outcome is unknown.
+    return ConnectionLost(f"{what}: the connection broke ({detail})", url=url)
+
+
+TRANSPORT_SPEC = TransportSpec(name="httpx", schemes=("http", "https"), factory=HttpxTransport)
