@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import msgspec
+
 from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call, ServiceCall
-from zenoo_rpc.config import ConfigProvider, ZenooConfig, load_config
+from zenoo_rpc.config import CacheConfig, ConfigProvider, RetryConfig, ZenooConfig, load_config
 from zenoo_rpc.errors import ConfigError, OutcomeUnknownError, SessionExpired, ZenooError
 from zenoo_rpc.hookspecs import PROJECT_NAME
 from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
@@ -84,7 +86,8 @@ class ZenooClient(ModelMethods):
     :param port: port for a bare host name.
     :param http_client: an ``httpx.AsyncClient`` to send requests with (selects
         the ``httpx`` transport; the client is not closed by ``close()``).
-    :param cache: cache read calls (``[cache] enabled``).
+    :param cache: ``True`` to cache read calls, or the ``[cache]`` settings.
+    :param retry: the ``[retry]`` settings (``{"max_attempts": 1}`` disables retries).
     """
 
     def __init__(
@@ -102,7 +105,8 @@ class ZenooClient(ModelMethods):
         transport: str | None = None,
         http_client: Any = None,
         plugins: Sequence[str] | None = None,
-        cache: bool | None = None,
+        cache: bool | Mapping[str, Any] | CacheConfig | None = None,
+        retry: Mapping[str, Any] | RetryConfig | None = None,
         context: Mapping[str, Any] | None = None,
         config: ZenooConfig | None = None,
         config_file: str | None = None,
@@ -129,8 +133,12 @@ class ZenooClient(ModelMethods):
                 overrides["url"] = url
             if plugins is not None:
                 overrides["plugins"] = list(plugins)
-            if cache is not None:
+            if isinstance(cache, bool):
                 overrides["cache_enabled"] = cache
+            elif cache is not None:
+                overrides["cache"] = msgspec.convert(cache, CacheConfig, from_attributes=True)
+            if retry is not None:
+                overrides["retry"] = msgspec.convert(retry, RetryConfig, from_attributes=True)
             config = load_config(config_file=config_file, profile=profile, **overrides)
         self.config = config
         self.url = _base_url(config)

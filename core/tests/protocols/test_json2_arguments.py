@@ -276,7 +276,7 @@ async def test_other_methods_are_named_from_doc_bearer_once_per_model() -> None:
     assert doc_request.headers["Authorization"] == f"bearer {API_KEY}"
     assert doc_request.headers["X-Odoo-Database"] == "zenoo19"
     transport.assert_done()
-    with pytest.raises(errors.NamedArgumentsRequired, match="no public method 'nope'"):
+    with pytest.raises(errors.MethodNotFound, match="does not exist"):
         await protocol.execute(Call(model="res.partner", method="nope", args=(1,)))
     with pytest.raises(errors.NamedArgumentsRequired, match="positional"):
         await protocol.execute(Call(model="res.partner", method="message_post", args=([1], "hi")))

@@ -22,9 +22,11 @@ from zenoo_rpc.call import Call, ServiceCall
 from zenoo_rpc.errors import (
     ConfigError,
     DatabaseNotFound,
+    MethodNotFound,
     NamedArgumentsRequired,
     NotAuthenticated,
     OdooServerError,
+    PrivateMethodError,
     ProtocolError,
     redact,
 )
@@ -244,11 +246,19 @@ class Json2Protocol(Protocol):
             signatures = self._signatures[call.model] = signatures_from_doc(doc)
         signature = signatures.get(call.method)
         if signature is None:
-            raise NamedArgumentsRequired(
-                f"JSON-2 needs named arguments: {path} lists no public method "
-                f"{call.method!r} (unknown or private); pass its arguments by name",
-                model=call.model,
-                method=call.method,
+            # The model's own documentation lists every public method: answer as
+            # the server would, without sending a call that cannot work.
+            if call.method.startswith("_"):
+                raise PrivateMethodError(
+                    f"Private methods (such as '{call.model}.{call.method}') cannot be called "
+                    "remotely.",
+                    name="odoo.exceptions.AccessError",
+                    status=403,
+                )
+            raise MethodNotFound(
+                f"The method '{call.model}.{call.method}' does not exist",
+                name="werkzeug.exceptions.NotFound",
+                status=404,
             )
         return signature
 

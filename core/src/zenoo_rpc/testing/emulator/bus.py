@@ -41,8 +41,9 @@ class Bus:
             event.set()
         return nid
 
-    def notify_records(self, db: str, model: str, kind: str, ids: Iterable[int],
-                       fields: Iterable[str] = ()) -> int:
+    def notify_records(
+        self, db: str, model: str, kind: str, ids: Iterable[int], fields: Iterable[str] = ()
+    ) -> int:
         """Record change notification on channels ``"<db>"`` and ``"<db>.<model>"``."""
         payload = {"model": model, "ids": list(ids), "fields": sorted(fields)}
         return self.send(f"{db}.{model}", f"zenoo.record/{kind}", payload)
@@ -58,8 +59,9 @@ class Bus:
                 out.append(note)
         return out
 
-    async def wait(self, last: int, channels: Iterable[str], timeout: float | None = None
-                   ) -> list[Notification]:
+    async def wait(
+        self, last: int, channels: Iterable[str], timeout: float | None = None
+    ) -> list[Notification]:
         """Wait until a notification after ``last`` exists on ``channels`` (or timeout)."""
         channels = list(channels)
         event = asyncio.Event()

@@ -1,0 +1,175 @@
+"""Middleware, events, seed-style plugins and the read cache, on a live client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zenoo_rpc import Call, Event, ZenooClient, hookimpl
+from zenoo_rpc.middleware import Handler
+from zenoo_rpc.testing.emulator.server import Emulator
+
+
+async def _client(emulator: Emulator, **options: Any) -> ZenooClient:
+    client = ZenooClient(emulator.memory_url, plugins=[], **options)
+    await client.login("demo", "admin", "admin")
+    return client
+
+
+async def test_middlewares_run_in_order_and_can_change_calls(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+    seen: list[str] = []
+
+    async def outer(call: Call, call_next: Handler) -> Any:
+        seen.append(f"outer>{call.method}")
+        result = await call_next(call)
+        seen.append("outer<")
+        return result
+
+    async def force_limit(call: Call, call_next: Handler) -> Any:
+        seen.append("inner>")
+        if call.method == "search":
+            call = Call(model=call.model, method=call.method, args=call.args,
+                        kwargs={**call.kwargs, "limit": 2}, context=call.context)
+        return await call_next(call)
+
+    client.add_middleware(outer)
+    client.add_middleware(force_limit)
+    assert len(await client.search("res.partner", [])) == 2
+    assert seen == ["outer>search", "inner>", "outer<"]
+    await client.close()
+
+
+async def test_seed_style_middleware_and_plugin_objects(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+
+    class LoggingMiddleware:
+        def __init__(self) -> None:
+            self.requests: list[str] = []
+
+        async def process_request(self, request: dict[str, Any]) -> dict[str, Any]:
+            self.requests.append(request["method"])
+            return request
+
+        async def process_response(self, response: dict[str, Any]) -> dict[str, Any]:
+            return {"result": response["result"] + 1000}
+
+    class AuditPlugin:
+        def __init__(self) -> None:
+            self.audit_log: list[dict[str, Any]] = []
+
+        async def before_request(self, method: str, params: dict[str, Any]) -> None:
+            self.audit_log.append({"type": "request", "method": method})
+
+        async def after_response(self, method: str, response: dict[str, Any]) -> None:
+            self.audit_log.append({"type": "response", "method": method})
+
+        def get_audit_log(self) -> list[dict[str, Any]]:
+            return list(self.audit_log)
+
+    middleware, plugin = LoggingMiddleware(), AuditPlugin()
+    client.add_middleware(middleware)
+    client.register_plugin(plugin)
+    count = await client.search_count("res.partner", [])
+    assert count > 1000
+    assert middleware.requests == ["res.partner.search_count"]
+    assert [e["type"] for e in plugin.get_audit_log()] == ["request", "response"]
+    await client.close()
+
+
+async def test_events_for_a_call_and_a_failing_handler_is_harmless(odoo_emulator: Emulator
+                                                                   ) -> None:
+    client = await _client(odoo_emulator)
+    names: list[str] = []
+
+    class Handlers:
+        def on_call_started(self, event: Event) -> None:
+            names.append("started")
+
+        async def on_call_finished(self, event: Event) -> None:
+            assert event.duration is not None
+            names.append("finished")
+
+        def on_error(self, error: BaseException) -> None:
+            names.append(f"error:{type(error).__name__}")
+
+    def broken(event: Event) -> None:
+        raise RuntimeError("a buggy listener")
+
+    client.register_event_handler(broken)
+    client.register_event_handler(Handlers())
+    assert await client.search_count("res.partner", []) > 0
+    try:
+        await client.search("no.such.model", [])
+    except Exception as exc:  # noqa: BLE001 - the error itself is tested elsewhere
+        assert type(exc).__name__ == "ModelNotFound"
+    assert names == ["started", "finished", "started", "error:ModelNotFound"]
+    await client.close()
+
+
+async def test_hookimpl_plugin_object_gets_events_and_adds_middleware(odoo_emulator: Emulator
+                                                                      ) -> None:
+    client = await _client(odoo_emulator)
+
+    class Counter:
+        def __init__(self) -> None:
+            self.finished = 0
+            self.wrapped = 0
+
+        @hookimpl
+        def zenoo_event(self, event: Event) -> None:
+            if event.name == "call_finished":
+                self.finished += 1
+
+        @hookimpl
+        def zenoo_middleware(self, client: ZenooClient, config: object) -> Any:
+            async def count(call: Call, call_next: Handler) -> Any:
+                self.wrapped += 1
+                return await call_next(call)
+
+            return count
+
+    counter = Counter()
+    client.register_plugin(counter)
+    await client.search_count("res.partner", [])
+    assert (counter.finished, counter.wrapped) == (1, 1)
+    await client.close()
+
+
+async def test_read_cache_hits_and_is_invalidated_by_writes(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator, cache=True)
+    events: list[str] = []
+    client.register_event_handler(lambda e: events.append(e.name))
+    before = await client.search_count("res.partner", [("name", "ilike", "cache")])
+    again = await client.search_count("res.partner", [("name", "ilike", "cache")])
+    assert again == before
+    assert events.count("cache_hit") == 1
+    await client.create("res.partner", {"name": "Cache buster"})
+    after = await client.search_count("res.partner", [("name", "ilike", "cache")])
+    assert after == before + 1
+    await client.close()
+
+
+async def test_two_clients_sharing_a_backend_see_each_others_writes(odoo_emulator: Emulator
+                                                                    ) -> None:
+    reader = await _client(odoo_emulator, cache=True)
+    writer = await _client(odoo_emulator, cache=True)
+    backend = reader.cache_manager.ensure_backend()
+    writer.cache_manager = reader.cache_manager  # one backend, as a shared Redis would be
+    assert backend is not None
+    domain = [("name", "=", "Shared")]
+    assert await reader.search_count("res.partner", domain) == 0
+    assert await reader.search_count("res.partner", domain) == 0  # cached
+    await writer.create("res.partner", {"name": "Shared"})
+    assert await reader.search_count("res.partner", domain) == 1
+    await reader.close()
+    await writer.close()
+
+
+async def test_cache_manager_seed_api(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+    await client.cache_manager.setup_memory_cache(name="pool_cache", max_size=500, strategy="lru")
+    await client.cache_manager.set("customer:1", {"id": 1, "name": "A"}, ttl=300)
+    assert await client.cache_manager.get("customer:1") == {"id": 1, "name": "A"}
+    await client.cache_manager.delete("customer:1")
+    assert await client.cache_manager.get("customer:1") is None
+    await client.close()
