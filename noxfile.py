@@ -61,11 +61,21 @@ def build(session: nox.Session) -> None:
         shutil.rmtree(venv, ignore_errors=True)
         session.run("python", "-m", "venv", str(venv))
         python = str(venv / "bin" / "python")
-        session.run(python, "-m", "pip", "install", "-q", "--find-links", str(dist), str(wheel),
-                    external=True)
+        session.run(
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--find-links",
+            str(dist),
+            str(wheel),
+            external=True,
+        )
         module = _import_name(path)
-        session.run(python, "-c", f"import {module}; print({module}.__name__, 'imports')",
-                    external=True)
+        session.run(
+            python, "-c", f"import {module}; print({module}.__name__, 'imports')", external=True
+        )
 
 
 @nox.session

@@ -505,14 +505,14 @@ def test_secret_value_semantics() -> None:
     assert Secret("a") != "a"
     assert not Secret("")
     assert repr(Secret("a")) == "Secret('***')"
-    assert pickle.loads(pickle.dumps(Secret("a"))) == Secret("a")  # noqa: S301
+    assert pickle.loads(pickle.dumps(Secret("a"))) == Secret("a")
     with pytest.raises(TypeError):
         Secret(5)  # type: ignore[arg-type]
 
 
 def test_config_pickles_and_round_trips_through_from_mapping(tmp_path: Path) -> None:
     config = load(tmp_path, password=PASSWORD, plugins=["audit"], cache_enabled=True)
-    assert pickle.loads(pickle.dumps(config)) == config  # noqa: S301
+    assert pickle.loads(pickle.dumps(config)) == config
     data = {f: getattr(config, f) for f in config.__struct_fields__}
     assert ZenooConfig.from_mapping(data) == config
 

@@ -282,7 +282,7 @@ async def test_outcome_unknown_message_tells_what_to_do() -> None:
         "after the request was sent. It was not retried; check the records before sending "
         "it again."
     )
-    assert pickle.loads(pickle.dumps(info.value)).method == "create"  # noqa: S301
+    assert pickle.loads(pickle.dumps(info.value)).method == "create"
     send, _ = failing(ReadTimeout("t"))
     with pytest.raises(OutcomeUnknownError, match="read timeout"):
         await policy.run(WRITE, send)

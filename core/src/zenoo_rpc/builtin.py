@@ -49,8 +49,9 @@ def _memory_cache(settings: Mapping[str, Any]) -> Any:
 @hookimpl
 def zenoo_register_transports() -> Iterable[TransportSpec]:
     return (
-        TransportSpec(name="asyncio", schemes=("http", "https"), factory=_streams_transport,
-                      priority=10),
+        TransportSpec(
+            name="asyncio", schemes=("http", "https"), factory=_streams_transport, priority=10
+        ),
         TransportSpec(name="httpx", schemes=("http", "https"), factory=_httpx_transport),
         TransportSpec(name="memory", schemes=("memory",), factory=_memory_transport),
     )

@@ -42,8 +42,16 @@ READ_METHODS: frozenset[str] = frozenset(
 #: Methods that change records of the model they are called on. Their success
 #: invalidates every cached read of that model.
 WRITE_METHODS: frozenset[str] = frozenset(
-    {"create", "write", "unlink", "copy", "name_create", "toggle_active", "action_archive",
-     "action_unarchive"}
+    {
+        "create",
+        "write",
+        "unlink",
+        "copy",
+        "name_create",
+        "toggle_active",
+        "action_archive",
+        "action_unarchive",
+    }
 )
 
 
@@ -74,8 +82,17 @@ class Call(msgspec.Struct, frozen=True, kw_only=True):
 
     def record_ids(self) -> list[int]:
         """The record ids a call targets (first positional argument of record methods)."""
-        if self.method in {"create", "search", "search_read", "search_count", "read_group",
-                           "name_search", "fields_get", "default_get", "name_create"}:
+        if self.method in {
+            "create",
+            "search",
+            "search_read",
+            "search_count",
+            "read_group",
+            "name_search",
+            "fields_get",
+            "default_get",
+            "name_create",
+        }:
             return []
         ids = self.args[0] if self.args else self.kwargs.get("ids", ())
         if isinstance(ids, int) and not isinstance(ids, bool):
@@ -85,7 +102,9 @@ class Call(msgspec.Struct, frozen=True, kw_only=True):
         return []
 
     def __repr__(self) -> str:
-        return f"Call({self.model}.{self.method}, args={len(self.args)}, kwargs={sorted(self.kwargs)})"
+        return (
+            f"Call({self.model}.{self.method}, args={len(self.args)}, kwargs={sorted(self.kwargs)})"
+        )
 
 
 class ServiceCall(msgspec.Struct, frozen=True, kw_only=True):

@@ -23,8 +23,8 @@ from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call, ServiceCall
 from zenoo_rpc.config import CacheConfig, ConfigProvider, RetryConfig, ZenooConfig, load_config
 from zenoo_rpc.errors import ConfigError, OutcomeUnknownError, SessionExpired, ZenooError
-from zenoo_rpc.hookspecs import PROJECT_NAME
 from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
+from zenoo_rpc.hookspecs import PROJECT_NAME
 from zenoo_rpc.methods import ModelMethods
 from zenoo_rpc.middleware import Handler, Middleware, adapt_middleware, adapt_plugin_object, compose
 from zenoo_rpc.plugins import PluginHost
@@ -46,8 +46,7 @@ JSON2_SINCE = 19
 class _ConnectionState:
     """What a client and its ``with_context`` views share."""
 
-    __slots__ = ("call_cache", "credentials", "protocol", "server_version", "session",
-                 "transport")
+    __slots__ = ("call_cache", "credentials", "protocol", "server_version", "session", "transport")
 
     def __init__(self) -> None:
         self.transport: Transport | None = None
@@ -56,16 +55,6 @@ class _ConnectionState:
         self.session: Session | None = None
         self.server_version: ServerVersion | None = None
         self.call_cache: CallCache | None = None
-
-
-def _shared(name: str) -> Any:
-    def get(self: ZenooClient) -> Any:
-        return getattr(self._state, name)
-
-    def set_(self: ZenooClient, value: Any) -> None:
-        setattr(self._state, name, value)
-
-    return property(get, set_)
 
 
 class ZenooClient(ModelMethods):
@@ -160,12 +149,56 @@ class ZenooClient(ModelMethods):
         self._retry = self._build_retry_policy()
 
     # Connection state lives in one object shared with ``with_context`` views.
-    _transport = _shared("transport")
-    _protocol = _shared("protocol")
-    _credentials = _shared("credentials")
-    _call_cache = _shared("call_cache")
-    session = _shared("session")
-    server_version = _shared("server_version")
+
+    @property
+    def _transport(self) -> Transport | None:
+        return self._state.transport
+
+    @_transport.setter
+    def _transport(self, value: Transport | None) -> None:
+        self._state.transport = value
+
+    @property
+    def _protocol(self) -> Protocol | None:
+        return self._state.protocol
+
+    @_protocol.setter
+    def _protocol(self, value: Protocol | None) -> None:
+        self._state.protocol = value
+
+    @property
+    def _credentials(self) -> Credentials | None:
+        return self._state.credentials
+
+    @_credentials.setter
+    def _credentials(self, value: Credentials | None) -> None:
+        self._state.credentials = value
+
+    @property
+    def _call_cache(self) -> CallCache | None:
+        return self._state.call_cache
+
+    @_call_cache.setter
+    def _call_cache(self, value: CallCache | None) -> None:
+        self._state.call_cache = value
+
+    @property
+    def session(self) -> Session | None:
+        """The login's session (db, uid, user context), or ``None`` before login."""
+        return self._state.session
+
+    @session.setter
+    def session(self, value: Session | None) -> None:
+        self._state.session = value
+
+    @property
+    def server_version(self) -> ServerVersion | None:
+        """The server's version, once the client has asked for it."""
+        return self._state.server_version
+
+    @server_version.setter
+    def server_version(self, value: ServerVersion | None) -> None:
+        self._state.server_version = value
 
     # ------------------------------------------------------------------ construction
 
@@ -232,8 +265,9 @@ class ZenooClient(ModelMethods):
                     path="$.transport",
                 )
             if scheme not in spec.schemes:
-                raise ConfigError(f"Transport {name!r} does not serve {scheme}:// URLs",
-                                  path="$.transport")
+                raise ConfigError(
+                    f"Transport {name!r} does not serve {scheme}:// URLs", path="$.transport"
+                )
         else:
             candidates = [s for s in specs.values() if scheme in s.schemes]
             if not candidates:
@@ -419,13 +453,22 @@ class ZenooClient(ModelMethods):
         self.session = session
         if session.server_version is not None and self.server_version is None:
             self.server_version = session.server_version
-        log.info("logged in to %s db=%s as %s (uid %s) over %s", self.url, database, username,
-                 session.uid, protocol.name)
-        await self._emit("authenticated", data={"uid": session.uid, "db": database,
-                                                "protocol": protocol.name})
+        log.info(
+            "logged in to %s db=%s as %s (uid %s) over %s",
+            self.url,
+            database,
+            username,
+            session.uid,
+            protocol.name,
+        )
+        await self._emit(
+            "authenticated", data={"uid": session.uid, "db": database, "protocol": protocol.name}
+        )
         return session
 
-    async def _choose_protocol(self, credentials: Credentials, *, timeout: float | None) -> Protocol:
+    async def _choose_protocol(
+        self, credentials: Credentials, *, timeout: float | None
+    ) -> Protocol:
         wanted = self.config.protocol
         if wanted != "auto":
             reason = "chosen in configuration"
@@ -475,8 +518,14 @@ class ZenooClient(ModelMethods):
         call_context.update(kwargs.pop("context", None) or {})
         if context:
             call_context.update(context)
-        call = Call(model=model, method=method, args=tuple(args or ()), kwargs=kwargs,
-                    context=call_context, timeout=timeout)
+        call = Call(
+            model=model,
+            method=method,
+            args=tuple(args or ()),
+            kwargs=kwargs,
+            context=call_context,
+            timeout=timeout,
+        )
         return await self.dispatch(call)
 
     async def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -501,6 +550,7 @@ class ZenooClient(ModelMethods):
         cache = await self._get_call_cache()
         if cache is not None and call.is_read:
             hit, value = await cache.lookup(session.db, session.uid, call)
+            await self._emit("cache_hit" if hit else "cache_miss", call=call, result=value)
             if hit:
                 return value
         listeners = bool(self._plugin_listeners or self._handler_listeners)
@@ -508,14 +558,16 @@ class ZenooClient(ModelMethods):
             await self._emit("call_started", call=call)
         started = time.perf_counter()
         try:
-            result = await self._retry.run(call, lambda: self._execute(protocol, call),
-                                           on_retry=self._on_retry(call))
+            result = await self._retry.run(
+                call, lambda: self._execute(protocol, call), on_retry=self._on_retry(call)
+            )
         except Exception as exc:
             if cache is not None and isinstance(exc, OutcomeUnknownError):
                 await cache.invalidate_after(session.db, call)  # it may have run
             if listeners:
-                await self._emit("call_failed", call=call, error=exc,
-                                 duration=time.perf_counter() - started)
+                await self._emit(
+                    "call_failed", call=call, error=exc, duration=time.perf_counter() - started
+                )
             raise
         if cache is not None:
             if call.is_read:
@@ -523,8 +575,9 @@ class ZenooClient(ModelMethods):
             else:
                 await cache.invalidate_after(session.db, call)
         if listeners:
-            await self._emit("call_finished", call=call, result=result,
-                             duration=time.perf_counter() - started)
+            await self._emit(
+                "call_finished", call=call, result=result, duration=time.perf_counter() - started
+            )
         return result
 
     async def _execute(self, protocol: Protocol, call: Call) -> Any:
@@ -542,8 +595,13 @@ class ZenooClient(ModelMethods):
 
     def _on_retry(self, call: Call | ServiceCall) -> Callable[[int, float, BaseException], Any]:
         async def on_retry(attempt: int, delay: float, error: BaseException) -> None:
-            log.info("retrying %r (attempt %d) in %.2fs after %s", call, attempt + 1, delay,
-                     type(error).__name__)
+            log.info(
+                "retrying %r (attempt %d) in %.2fs after %s",
+                call,
+                attempt + 1,
+                delay,
+                type(error).__name__,
+            )
             if isinstance(call, Call):
                 await self._emit("retry", call=call, attempt=attempt, delay=delay, error=error)
             else:
@@ -558,29 +616,34 @@ class ZenooClient(ModelMethods):
             settings = self.config.cache
             if self.cache_manager.backend is None:
                 await self.cache_manager.setup_cache(
-                    "calls", settings.backend,
-                    max_size=settings.max_size, ttl=settings.ttl, namespace=settings.namespace,
+                    "calls",
+                    settings.backend,
+                    max_size=settings.max_size,
+                    ttl=settings.ttl,
+                    namespace=settings.namespace,
                     **settings.settings,
                 )
-            self._call_cache = CallCache(self.cache_manager, server=self.url, ttl=settings.ttl,
-                                         on_event=self._on_cache_event)
+            self._call_cache = CallCache(
+                self.cache_manager, server=self.url, ttl=settings.ttl, on_event=self._on_cache_event
+            )
         return self._call_cache
 
     async def _on_cache_event(self, name: str, key: str, value: Any) -> None:
+        # Hits and misses are emitted by the pipeline, which knows the call.
         if name == "cache_error":
             log.warning("cache error on %s: %s", key, value)
             await self._emit(name, key=key, error=value)
-        else:
-            await self._emit(name, key=key, result=value)
 
-    async def call_method(self, service: str, method: str, *args: Any,
-                          timeout: float | None = None) -> Any:
+    async def call_method(
+        self, service: str, method: str, *args: Any, timeout: float | None = None
+    ) -> Any:
         """Call a legacy RPC service method: ``call_method("db", "list")``."""
         call = ServiceCall(service=service, method=method, args=args, timeout=timeout)
         protocol = self._protocol if self._protocol and self._protocol.name == "jsonrpc" else None
         protocol = protocol or PROTOCOLS["jsonrpc"](self.transport)
-        return await self._retry.run(call, lambda: protocol.service(call),
-                                     on_retry=self._on_retry(call))
+        return await self._retry.run(
+            call, lambda: protocol.service(call), on_retry=self._on_retry(call)
+        )
 
     async def list_databases(self, *, timeout: float | None = None) -> list[str]:
         """Names of the server's databases (``db.list``; fails where the list is disabled)."""
@@ -609,8 +672,9 @@ def _base_url(config: ZenooConfig) -> str:
 
 def _has_hookimpls(obj: object) -> bool:
     marker = f"{PROJECT_NAME}_impl"
-    return any(hasattr(getattr(obj, name, None), marker) for name in dir(obj)
-               if name.startswith("zenoo_"))
+    return any(
+        hasattr(getattr(obj, name, None), marker) for name in dir(obj) if name.startswith("zenoo_")
+    )
 
 
 def _reveal(secret: Any) -> str | None:

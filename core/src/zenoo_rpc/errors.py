@@ -223,14 +223,17 @@ class OdooServerError(ZenooError):
         return f"{short}: {self.message}" if short else self.message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r}, message={self.message!r}, status={self.status!r})"
+        return (
+            f"{type(self).__name__}(name={self.name!r}, message={self.message!r}, "
+            f"status={self.status!r})"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), (self.message,), self.__dict__))
 
 
 class UserError(OdooServerError):
-    """``odoo.exceptions.UserError``: the server refused the operation with a message for the user."""
+    """``odoo.exceptions.UserError``: the server refused the operation, with a message for users."""
 
 
 class ValidationError(UserError):
@@ -375,7 +378,10 @@ def _classify_generic(
 _SECRET_PATTERNS = (
     re.compile(r"(session_id=)[^;\s\"']+", re.IGNORECASE),
     re.compile(r"(bearer\s+)[A-Za-z0-9_\-.~+/=]{16,}", re.IGNORECASE),
-    re.compile(r"((?:password|passwd|api_key|apikey|secret)[\"']?\s*[:=]\s*[\"']?)[^\"',\s}]+", re.IGNORECASE),
+    re.compile(
+        r"((?:password|passwd|api_key|apikey|secret)[\"']?\s*[:=]\s*[\"']?)[^\"',\s}]+",
+        re.IGNORECASE,
+    ),
 )
 
 

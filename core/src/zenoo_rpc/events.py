@@ -19,7 +19,14 @@ import msgspec
 
 from zenoo_rpc.call import Call
 
-__all__ = ["EVENT_NAMES", "Event", "EventListener", "EventName", "await_me_maybe", "handler_listener"]
+__all__ = [
+    "EVENT_NAMES",
+    "Event",
+    "EventListener",
+    "EventName",
+    "await_me_maybe",
+    "handler_listener",
+]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +115,9 @@ def handler_listener(handler: object) -> EventListener:
             return handler.on_connection_established(event.client)
         if event.name == "cache_hit" and hasattr(handler, "on_cache_hit"):
             return handler.on_cache_hit(event.key, event.result)
-        method: Callable[[Event], Awaitable[Any] | Any] | None = getattr(handler, f"on_{event.name}", None)
+        method: Callable[[Event], Awaitable[Any] | Any] | None = getattr(
+            handler, f"on_{event.name}", None
+        )
         return method(event) if method is not None else None
 
     listener.__qualname__ = f"handler_listener({type(handler).__name__})"

@@ -51,22 +51,39 @@ class ModelMethods:
     ) -> list[int]:
         """Ids of the records matching ``domain``."""
         kwargs = _drop_none({"offset": offset or None, "limit": limit, "order": order})
-        result = await self.execute_kw(model, "search", [list(domain or [])], kwargs,
-                                       context=context, timeout=timeout)
+        result = await self.execute_kw(
+            model, "search", [list(domain or [])], kwargs, context=context, timeout=timeout
+        )
         return list(result)
 
     @overload
     async def search_read(
-        self, model: str, domain: Domain | None = ..., fields: Sequence[str] | None = ..., *,
-        offset: int = ..., limit: int | None = ..., order: str | None = ...,
-        context: Mapping[str, Any] | None = ..., timeout: float | None = ..., as_type: None = ...,
+        self,
+        model: str,
+        domain: Domain | None = ...,
+        fields: Sequence[str] | None = ...,
+        *,
+        offset: int = ...,
+        limit: int | None = ...,
+        order: str | None = ...,
+        context: Mapping[str, Any] | None = ...,
+        timeout: float | None = ...,
+        as_type: None = ...,
     ) -> list[dict[str, Any]]: ...
 
     @overload
     async def search_read(
-        self, model: str, domain: Domain | None = ..., fields: Sequence[str] | None = ..., *,
-        offset: int = ..., limit: int | None = ..., order: str | None = ...,
-        context: Mapping[str, Any] | None = ..., timeout: float | None = ..., as_type: type[T],
+        self,
+        model: str,
+        domain: Domain | None = ...,
+        fields: Sequence[str] | None = ...,
+        *,
+        offset: int = ...,
+        limit: int | None = ...,
+        order: str | None = ...,
+        context: Mapping[str, Any] | None = ...,
+        timeout: float | None = ...,
+        as_type: type[T],
     ) -> list[T]: ...
 
     async def search_read(
@@ -87,14 +104,17 @@ class ModelMethods:
         Name the ``fields`` you need: without them Odoo sends every field,
         image fields included (megabytes for a page of partners).
         """
-        kwargs = _drop_none({
-            "fields": list(fields) if fields is not None else None,
-            "offset": offset or None,
-            "limit": limit,
-            "order": order,
-        })
-        rows = await self.execute_kw(model, "search_read", [list(domain or [])], kwargs,
-                                     context=context, timeout=timeout)
+        kwargs = _drop_none(
+            {
+                "fields": list(fields) if fields is not None else None,
+                "offset": offset or None,
+                "limit": limit,
+                "order": order,
+            }
+        )
+        rows = await self.execute_kw(
+            model, "search_read", [list(domain or [])], kwargs, context=context, timeout=timeout
+        )
         return _convert_rows(rows, as_type) if as_type is not None else list(rows)
 
     async def search_count(
@@ -108,8 +128,16 @@ class ModelMethods:
     ) -> int:
         """Number of records matching ``domain`` (counting stops at ``limit`` if given)."""
         kwargs = _drop_none({"limit": limit})
-        return int(await self.execute_kw(model, "search_count", [list(domain or [])], kwargs,
-                                         context=context, timeout=timeout))
+        return int(
+            await self.execute_kw(
+                model,
+                "search_count",
+                [list(domain or [])],
+                kwargs,
+                context=context,
+                timeout=timeout,
+            )
+        )
 
     async def read(
         self,
@@ -128,18 +156,30 @@ class ModelMethods:
             kwargs["fields"] = list(fields)
         if load != "_classic_read":
             kwargs["load"] = load
-        rows = await self.execute_kw(model, "read", [_ids(ids)], kwargs,
-                                     context=context, timeout=timeout)
+        rows = await self.execute_kw(
+            model, "read", [_ids(ids)], kwargs, context=context, timeout=timeout
+        )
         return _convert_rows(rows, as_type) if as_type is not None else list(rows)
 
     @overload
-    async def create(self, model: str, values: Mapping[str, Any], *,
-                     context: Mapping[str, Any] | None = ..., timeout: float | None = ...) -> int: ...
+    async def create(
+        self,
+        model: str,
+        values: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any] | None = ...,
+        timeout: float | None = ...,
+    ) -> int: ...
 
     @overload
-    async def create(self, model: str, values: Sequence[Mapping[str, Any]], *,
-                     context: Mapping[str, Any] | None = ...,
-                     timeout: float | None = ...) -> list[int]: ...
+    async def create(
+        self,
+        model: str,
+        values: Sequence[Mapping[str, Any]],
+        *,
+        context: Mapping[str, Any] | None = ...,
+        timeout: float | None = ...,
+    ) -> list[int]: ...
 
     async def create(
         self,
@@ -154,8 +194,9 @@ class ModelMethods:
         vals_list = [dict(values)] if single else [dict(v) for v in values]  # type: ignore[arg-type]
         if not vals_list:
             return []
-        result = await self.execute_kw(model, "create", [vals_list], context=context,
-                                       timeout=timeout)
+        result = await self.execute_kw(
+            model, "create", [vals_list], context=context, timeout=timeout
+        )
         ids = [result] if isinstance(result, int) else list(result)
         return ids[0] if single else ids
 
@@ -169,8 +210,11 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> bool:
         """Write ``values`` on the records ``ids``."""
-        return bool(await self.execute_kw(model, "write", [_ids(ids), dict(values)],
-                                          context=context, timeout=timeout))
+        return bool(
+            await self.execute_kw(
+                model, "write", [_ids(ids), dict(values)], context=context, timeout=timeout
+            )
+        )
 
     async def unlink(
         self,
@@ -181,8 +225,9 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> bool:
         """Delete the records ``ids``."""
-        return bool(await self.execute_kw(model, "unlink", [_ids(ids)], context=context,
-                                          timeout=timeout))
+        return bool(
+            await self.execute_kw(model, "unlink", [_ids(ids)], context=context, timeout=timeout)
+        )
 
     async def fields_get(
         self,
@@ -194,12 +239,15 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> dict[str, dict[str, Any]]:
         """Field definitions of ``model`` (only ``attributes`` of each, if given)."""
-        kwargs = _drop_none({
-            "allfields": list(fields) if fields is not None else None,
-            "attributes": list(attributes) if attributes is not None else None,
-        })
-        return dict(await self.execute_kw(model, "fields_get", [], kwargs, context=context,
-                                          timeout=timeout))
+        kwargs = _drop_none(
+            {
+                "allfields": list(fields) if fields is not None else None,
+                "attributes": list(attributes) if attributes is not None else None,
+            }
+        )
+        return dict(
+            await self.execute_kw(model, "fields_get", [], kwargs, context=context, timeout=timeout)
+        )
 
     async def name_search(
         self,
@@ -213,10 +261,10 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> list[tuple[int, str]]:
         """``(id, display name)`` pairs whose name matches ``name``."""
-        kwargs = {"name": name, "domain": list(domain or []), "operator": operator,
-                  "limit": limit}
-        rows = await self.execute_kw(model, "name_search", [], kwargs, context=context,
-                                     timeout=timeout)
+        kwargs = {"name": name, "domain": list(domain or []), "operator": operator, "limit": limit}
+        rows = await self.execute_kw(
+            model, "name_search", [], kwargs, context=context, timeout=timeout
+        )
         return [(int(row[0]), str(row[1])) for row in rows]
 
     async def read_group(
@@ -234,16 +282,25 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
         """Grouped aggregates, as Odoo's ``read_group`` returns them."""
-        kwargs = _drop_none({
-            "offset": offset or None,
-            "limit": limit,
-            "orderby": orderby,
-            "lazy": None if lazy else False,
-        })
+        kwargs = _drop_none(
+            {
+                "offset": offset or None,
+                "limit": limit,
+                "orderby": orderby,
+                "lazy": None if lazy else False,
+            }
+        )
         groups = [groupby] if isinstance(groupby, str) else list(groupby)
-        return list(await self.execute_kw(model, "read_group",
-                                          [list(domain or []), list(fields), groups], kwargs,
-                                          context=context, timeout=timeout))
+        return list(
+            await self.execute_kw(
+                model,
+                "read_group",
+                [list(domain or []), list(fields), groups],
+                kwargs,
+                context=context,
+                timeout=timeout,
+            )
+        )
 
 
 def _ids(ids: int | Sequence[int]) -> list[int]:

@@ -70,7 +70,7 @@ def adapt_middleware(obj: object) -> Middleware:
     has_response = hasattr(obj, "process_response")
     if not (has_request or has_response):
         if callable(obj):
-            return obj  # type: ignore[return-value]
+            return obj
         raise TypeError(
             f"{obj!r} is not a middleware: give an async callable (call, call_next) or an "
             "object with process_request / process_response"
@@ -99,7 +99,11 @@ def adapt_middleware(obj: object) -> Middleware:
 
 
 def adapt_plugin_object(obj: object) -> Middleware | None:
-    """Seed-style plugin objects: ``before_request(method, params)`` / ``after_response(method, response)``."""
+    """Adapt a seed-style plugin object into a middleware.
+
+    The object has ``before_request(method, params)`` and / or
+    ``after_response(method, response)``; either may be async.
+    """
     before = getattr(obj, "before_request", None)
     after = getattr(obj, "after_response", None)
     if before is None and after is None:

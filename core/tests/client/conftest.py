@@ -11,7 +11,6 @@ from zenoo_rpc.testing.emulator.database import ADMIN_API_KEY
 from zenoo_rpc.testing.emulator.server import Emulator
 from zenoo_rpc.testing.transport import register_emulator, unregister_emulator
 
-
 #: (protocol, Odoo version) pairs: every protocol on a version that has it.
 PROTOCOL_CASES = [("jsonrpc", 18), ("web", 18), ("json2", 19), ("jsonrpc", 16), ("web", 17)]
 
@@ -33,8 +32,9 @@ def emulator(protocol_case: tuple[str, int], request: pytest.FixtureRequest) -> 
 @pytest.fixture
 async def client(emulator: Emulator, protocol_case: tuple[str, int]) -> AsyncIterator[ZenooClient]:
     protocol, _ = protocol_case
-    async with ZenooClient(emulator.memory_url, protocol=protocol, plugins=[],
-                           timeout=5.0) as client:
+    async with ZenooClient(
+        emulator.memory_url, protocol=protocol, plugins=[], timeout=5.0
+    ) as client:
         await login_admin(client, protocol)
         yield client
 

@@ -14,6 +14,7 @@ from zenoo_rpc.errors import (
     ModelNotFound,
     ValidationError,
 )
+from zenoo_rpc.testing.emulator.server import Emulator
 
 
 async def test_login_loads_user_context(client: ZenooClient) -> None:
@@ -57,7 +58,7 @@ async def test_fields_get_name_search_read_group(client: ZenooClient) -> None:
     fields = await client.fields_get("res.partner", attributes=["type", "string"])
     assert fields["name"]["type"] == "char"
     assert fields["country_id"]["type"] == "many2one"
-    [(pid, name)] = await client.name_search("res.partner", "Mitchell", limit=1)
+    [(_, name)] = await client.name_search("res.partner", "Mitchell", limit=1)
     assert "Mitchell" in name
     groups = await client.read_group("res.partner", [], ["id:count"], ["is_company"], lazy=False)
     assert sum(g["__count"] for g in groups) == await client.search_count("res.partner", [])
@@ -122,13 +123,12 @@ async def test_context_views(client: ZenooClient) -> None:
     assert await client.search_count("res.partner", []) > 0
 
 
-async def test_wrong_password_is_access_denied(emulator: object, protocol_case: tuple[str, int]
-                                               ) -> None:
+async def test_wrong_password_is_access_denied(
+    emulator: Emulator, protocol_case: tuple[str, int]
+) -> None:
     protocol, _ = protocol_case
-    async with ZenooClient(emulator.memory_url, protocol=protocol, plugins=[]) as client:  # type: ignore[attr-defined]
+    wrong = {"api_key": "not-a-key-0000000000000"} if protocol == "json2" else {"password": "wrong"}
+    async with ZenooClient(emulator.memory_url, protocol=protocol, plugins=[]) as client:
         with pytest.raises(AccessDenied):
-            if protocol == "json2":
-                await client.login("demo", "admin", api_key="not-a-key-0000000000000")
-            else:
-                await client.login("demo", "admin", "wrong")
+            await client.login("demo", "admin", **wrong)
         assert not client.is_authenticated

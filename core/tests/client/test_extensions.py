@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from zenoo_rpc import Call, Event, ZenooClient, hookimpl
+from zenoo_rpc.errors import ModelNotFound
 from zenoo_rpc.middleware import Handler
 from zenoo_rpc.testing.emulator.server import Emulator
 
@@ -28,8 +31,13 @@ async def test_middlewares_run_in_order_and_can_change_calls(odoo_emulator: Emul
     async def force_limit(call: Call, call_next: Handler) -> Any:
         seen.append("inner>")
         if call.method == "search":
-            call = Call(model=call.model, method=call.method, args=call.args,
-                        kwargs={**call.kwargs, "limit": 2}, context=call.context)
+            call = Call(
+                model=call.model,
+                method=call.method,
+                args=call.args,
+                kwargs={**call.kwargs, "limit": 2},
+                context=call.context,
+            )
         return await call_next(call)
 
     client.add_middleware(outer)
@@ -76,8 +84,7 @@ async def test_seed_style_middleware_and_plugin_objects(odoo_emulator: Emulator)
     await client.close()
 
 
-async def test_events_for_a_call_and_a_failing_handler_is_harmless(odoo_emulator: Emulator
-                                                                   ) -> None:
+async def test_events_for_a_call_and_a_failing_handler_is_harmless(odoo_emulator: Emulator) -> None:
     client = await _client(odoo_emulator)
     names: list[str] = []
 
@@ -98,16 +105,15 @@ async def test_events_for_a_call_and_a_failing_handler_is_harmless(odoo_emulator
     client.register_event_handler(broken)
     client.register_event_handler(Handlers())
     assert await client.search_count("res.partner", []) > 0
-    try:
+    with pytest.raises(ModelNotFound):
         await client.search("no.such.model", [])
-    except Exception as exc:  # noqa: BLE001 - the error itself is tested elsewhere
-        assert type(exc).__name__ == "ModelNotFound"
     assert names == ["started", "finished", "started", "error:ModelNotFound"]
     await client.close()
 
 
-async def test_hookimpl_plugin_object_gets_events_and_adds_middleware(odoo_emulator: Emulator
-                                                                      ) -> None:
+async def test_hookimpl_plugin_object_gets_events_and_adds_middleware(
+    odoo_emulator: Emulator,
+) -> None:
     client = await _client(odoo_emulator)
 
     class Counter:
@@ -149,8 +155,9 @@ async def test_read_cache_hits_and_is_invalidated_by_writes(odoo_emulator: Emula
     await client.close()
 
 
-async def test_two_clients_sharing_a_backend_see_each_others_writes(odoo_emulator: Emulator
-                                                                    ) -> None:
+async def test_two_clients_sharing_a_backend_see_each_others_writes(
+    odoo_emulator: Emulator,
+) -> None:
     reader = await _client(odoo_emulator, cache=True)
     writer = await _client(odoo_emulator, cache=True)
     backend = reader.cache_manager.ensure_backend()

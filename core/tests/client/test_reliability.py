@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -83,11 +84,17 @@ async def test_failed_login_leaks_the_password_nowhere(
     caplog.set_level(logging.DEBUG)
     for protocol in ("jsonrpc", "web"):
         async with ZenooClient(odoo_emulator.memory_url, plugins=[], protocol=protocol) as client:
-            client.register_event_handler(lambda e: seen.append(repr(e) + str(e.data)))
+            client.register_event_handler(_record_into(seen))
             with pytest.raises(AccessDenied) as info:
                 await client.login("demo", "admin", secret)
-            seen += [str(info.value), repr(info.value), info.value.debug,
-                     repr(info.value.arguments), repr(client), repr(client.config)]
+            seen += [
+                str(info.value),
+                repr(info.value),
+                info.value.debug,
+                repr(info.value.arguments),
+                repr(client),
+                repr(client.config),
+            ]
             seen.append(repr(pickle.loads(pickle.dumps(info.value)).__dict__))
     seen += [record.getMessage() for record in caplog.records]
     assert seen
@@ -102,6 +109,10 @@ async def test_errors_pickle(odoo_emulator: Emulator) -> None:
     assert type(clone) is type(info.value)
     assert clone.__dict__ == info.value.__dict__
     await client.close()
+
+
+def _record_into(seen: list[str]) -> Callable[[Event], None]:
+    return lambda event: seen.append(repr(event) + str(event.data))
 
 
 class _NoDelay:

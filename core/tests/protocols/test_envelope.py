@@ -91,7 +91,7 @@ def test_captured_errors_map_to_their_class(name: str, cls: type[Exception]) -> 
     assert exc.debug not in str(exc)
     assert "Traceback" not in str(exc)
     assert "Traceback" not in repr(exc)
-    clone = pickle.loads(pickle.dumps(exc))  # noqa: S301 (our own bytes)
+    clone = pickle.loads(pickle.dumps(exc))
     assert type(clone) is cls
     assert clone.__dict__ == exc.__dict__
     assert str(clone) == str(exc)
@@ -107,7 +107,7 @@ def test_database_not_found_names_the_database() -> None:
     with pytest.raises(errors.DatabaseNotFound) as info:
         decode_jsonrpc_response(response, path, db="other_db")
     assert info.value.db == "other_db"
-    assert isinstance(pickle.loads(pickle.dumps(info.value)), errors.DatabaseNotFound)  # noqa: S301 (our own bytes)
+    assert isinstance(pickle.loads(pickle.dumps(info.value)), errors.DatabaseNotFound)
 
 
 def test_private_method_is_both_access_error_and_method_not_found() -> None:
@@ -130,7 +130,7 @@ def test_non_jsonrpc_answers_are_protocol_errors_quoting_the_body(name: str) -> 
     assert exc.body_start == body[:200]
     assert body[:40] in str(exc) or repr(body[:40])[1:-1] in str(exc)
     assert "HTTP 400" in str(exc)
-    assert pickle.loads(pickle.dumps(exc)).__dict__ == exc.__dict__  # noqa: S301 (our own bytes)
+    assert pickle.loads(pickle.dumps(exc)).__dict__ == exc.__dict__
 
 
 def _raw(

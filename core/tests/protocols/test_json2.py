@@ -149,7 +149,7 @@ async def test_captured_errors(name: str, cls: type[Exception]) -> None:
     ]
     assert exc.debug == errors.redact(data["debug"])
     assert exc.debug not in str(exc)
-    clone = pickle.loads(pickle.dumps(exc))  # noqa: S301 (our own bytes)
+    clone = pickle.loads(pickle.dumps(exc))
     assert type(clone) is cls
     assert clone.__dict__ == exc.__dict__
 

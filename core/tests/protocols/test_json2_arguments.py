@@ -200,7 +200,7 @@ async def test_too_many_positional_arguments_are_refused_before_sending() -> Non
         await protocol.execute(Call(model="res.partner", method="search_count", args=([], 3, 4)))
     assert isinstance(info.value, TypeError)
     assert (info.value.model, info.value.method) == ("res.partner", "search_count")
-    clone = pickle.loads(pickle.dumps(info.value))  # noqa: S301 (our own bytes)
+    clone = pickle.loads(pickle.dumps(info.value))
     assert (clone.model, clone.method, str(clone)) == (
         "res.partner",
         "search_count",

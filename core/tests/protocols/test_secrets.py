@@ -24,7 +24,7 @@ def assert_clean(*texts: str) -> None:
 
 def assert_exception_clean(exc: BaseException) -> None:
     assert_clean(str(exc), repr(exc), repr(exc.args), repr(vars(exc)))
-    assert_clean(repr(pickle.loads(pickle.dumps(exc)).__dict__))  # noqa: S301 (our own bytes)
+    assert_clean(repr(pickle.loads(pickle.dumps(exc)).__dict__))
 
 
 def protocol_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

@@ -352,7 +352,7 @@ async def test_refused_port_is_connect_error() -> None:
     assert info.value.request_sent is False
     assert not isinstance(info.value, ConnectTimeout)
     assert isinstance(info.value.__cause__, OSError)
-    again = pickle.loads(pickle.dumps(info.value))  # noqa: S301
+    again = pickle.loads(pickle.dumps(info.value))
     assert type(again) is ConnectError
     assert str(again) == str(info.value)
     await transport.aclose()

@@ -48,8 +48,10 @@ def _say(title: str) -> None:
 
 
 def _none_for_false(row: dict[str, object]) -> dict[str, object]:
-    return {key: (None if value is False and key != "is_company" else value)
-            for key, value in row.items()}
+    return {
+        key: (None if value is False and key != "is_company" else value)
+        for key, value in row.items()
+    }
 
 
 async def tour() -> None:
@@ -57,23 +59,30 @@ async def tour() -> None:
         _say(f"Connected to {client.url}")
         session = await client.login()
         version = client.server_version
-        print(f"Odoo {version.server_version if version else '?'}, database {session.db!r}, "
-              f"uid {session.uid}, protocol {client.protocol}")
+        print(
+            f"Odoo {version.server_version if version else '?'}, database {session.db!r}, "
+            f"uid {session.uid}, protocol {client.protocol}"
+        )
         print(f"user context: {dict(session.context)}")
         print(f"plugins: {', '.join(client.plugins.plugin_names())}")
 
         _say("A typed query: the first five companies")
         rows = await client.search_read(
-            "res.partner", [("is_company", "=", True)],
-            fields=["name", "email", "is_company", "country_id"], limit=5, order="name",
+            "res.partner",
+            [("is_company", "=", True)],
+            fields=["name", "email", "is_company", "country_id"],
+            limit=5,
+            order="name",
         )
         for partner in msgspec.convert([_none_for_false(r) for r in rows], list[Partner]):
             country = partner.country_id[1] if partner.country_id else "-"
             print(f"  #{partner.id:<4} {partner.name:<32} {partner.email or '-':<34} {country}")
 
         _say("Create and write")
-        new_id = await client.create("res.partner", {"name": "Zenoo Demo Ltd", "is_company": True,
-                                                     "email": "hello@zenoo.example"})
+        new_id = await client.create(
+            "res.partner",
+            {"name": "Zenoo Demo Ltd", "is_company": True, "email": "hello@zenoo.example"},
+        )
         await client.write("res.partner", new_id, {"phone": "+32 2 555 01 01"})
         [created] = await client.read("res.partner", new_id, ["name", "email", "phone"])
         print(f"  created #{new_id}: {created['name']} <{created['email']}> {created['phone']}")

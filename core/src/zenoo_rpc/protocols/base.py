@@ -90,7 +90,9 @@ class Protocol(ABC):
         self.transport = transport
 
     @abstractmethod
-    async def authenticate(self, credentials: Credentials, *, timeout: float | None = None) -> Session:
+    async def authenticate(
+        self, credentials: Credentials, *, timeout: float | None = None
+    ) -> Session:
         """Log in; raise :class:`~zenoo_rpc.errors.AccessDenied` on wrong credentials.
 
         Keeps what later calls need (uid and secret, API key, session cookie).
@@ -119,5 +121,5 @@ class Protocol(ABC):
         """The server's version, without logging in."""
         raise NotImplementedError
 
-    async def logout(self) -> None:
+    async def logout(self) -> None:  # noqa: B027 - optional: most protocols hold no session
         """Forget the authentication state (and end the web session)."""
