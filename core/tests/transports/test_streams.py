@@ -542,7 +542,7 @@ async def test_race_with_idle_close_resends_once_on_a_fresh_connection(
         return True
 
     server = await start_server(drop_second)
-    transport = make_transport(server.url)
+    transport = make_transport(server.url, resend_on_idle_close=True)
     assert (await transport.request(post(b"1"))).content == b"1"
     assert (await transport.request(post(b"2"))).content == b"2"
     assert [(r.conn, r.nth, r.body) for r in server.requests] == [
@@ -562,7 +562,7 @@ async def test_resend_happens_at_most_once(
         return False
 
     server = await start_server(drop_after_first)
-    transport = make_transport(server.url)
+    transport = make_transport(server.url, resend_on_idle_close=True)
     await transport.request(post())
     with pytest.raises(ConnectionLost, match="before answering"):
         await transport.request(post())
@@ -582,7 +582,7 @@ async def test_failed_reconnect_after_the_race_is_not_called_unsent(
         return False
 
     server = await start_server(drop_second_then_stop)
-    transport = make_transport(server.url)
+    transport = make_transport(server.url, resend_on_idle_close=True)
     await transport.request(post())
     assert server.aserver is not None
     stopped.append(server.aserver)
@@ -616,7 +616,7 @@ async def test_no_resend_when_disabled(
         return True
 
     server = await start_server(drop_second)
-    transport = make_transport(server.url, resend_on_idle_close=False)
+    transport = make_transport(server.url)
     await transport.request(post())
     with pytest.raises(ConnectionLost):
         await transport.request(post())

@@ -14,7 +14,9 @@ the complete response), from ``HttpRequest.timeout`` else ``options.timeout``.
 Settings (``options.settings``): ``max_connections`` (default 10),
 ``keepalive_expiry`` seconds an idle connection is kept (default 4, below the
 5 s idle timeout of uvicorn/werkzeug-style servers), ``resend_on_idle_close``
-(default true, see :meth:`StreamsTransport._exchange`).
+(default false: on, a request whose reused connection closed before any byte of
+the answer is sent once more, which is unsafe for calls that change data; see
+:meth:`StreamsTransport._exchange`).
 """
 
 from __future__ import annotations
@@ -380,7 +382,7 @@ class StreamsTransport:
         settings = options.settings
         self._ssl: ssl.SSLContext | None = settings.get("ssl_context")
         self._expiry = float(settings.get("keepalive_expiry", 4.0))
-        self._resend_on_idle_close = bool(settings.get("resend_on_idle_close", True))
+        self._resend_on_idle_close = bool(settings.get("resend_on_idle_close", False))
         self._free = int(settings.get("max_connections", 10))
         if self._free < 1:
             raise ValueError("max_connections must be at least 1")

@@ -1,0 +1,377 @@
+"""Client CPU per ``search_read`` of 80 partners (about 50 KB), zenoo-rpc against its peers.
+
+Usage: ``python bench/run.py [--quick] [--calls N] [--rounds R] [--only a,b]``.
+
+Each client runs in its own process from its own venv under ``bench/.venvs/``
+(created with uv on first use, reused while its requirements are unchanged;
+the local zenoo-rpc is reinstalled when ``core/`` changes). One loopback
+server (``bench/server.py``, another process) answers instantly. Rounds
+alternate between the clients; the table shows each client's median. Results
+also go to ``bench/results/latest.json``. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+VENVS = BENCH / ".venvs"
+RESULTS = BENCH / "results"
+CORE = REPO / "core"
+
+
+@dataclass
+class Client:
+    name: str
+    label: str
+    venv: str
+    requirements: list[str]
+    script: str
+    args: list[str] = field(default_factory=list)
+    runs: list[dict[str, float]] = field(default_factory=list)
+    error: str = ""
+
+    def median(self, key: str = "cpu_per_call_ms") -> float | None:
+        values = [run[key] for run in self.runs]
+        return statistics.median(values) if values else None
+
+
+def clients() -> list[Client]:
+    local = str(CORE)
+    return [
+        Client(
+            "floor",
+            "asyncio streams + msgspec (floor)",
+            "raw-asyncio",
+            ["msgspec"],
+            "raw_streams.py",
+        ),
+        Client(
+            "zenoo-asyncio",
+            "zenoo-rpc (this repo), asyncio transport",
+            "zenoo-local",
+            [local],
+            "zenoo_local.py",
+            ["--transport", "asyncio"],
+        ),
+        Client(
+            "zenoo-httpx",
+            "zenoo-rpc (this repo), httpx transport",
+            "zenoo-local",
+            [local],
+            "zenoo_local.py",
+            ["--transport", "httpx"],
+        ),
+        Client("odoorpc", "OdooRPC (urllib, sync)", "odoorpc", ["odoorpc"], "odoorpc_urllib.py"),
+        Client(
+            "raw-httpx",
+            "raw httpx.AsyncClient + msgspec",
+            "raw-httpx",
+            ["httpx", "sniffio", "msgspec"],
+            "raw_httpx.py",
+        ),
+        Client(
+            "zenoo-0.2.4",
+            "zenoo-rpc 0.2.4 (PyPI)",
+            "zenoo-0.2.4",
+            ["zenoo-rpc==0.2.4"],
+            "zenoo_024.py",
+        ),
+        Client(
+            "aio-odoorpc",
+            "aio-odoorpc + httpx",
+            "aio-odoorpc",
+            ["aio-odoorpc", "httpx"],
+            "aio_odoorpc_httpx.py",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- venvs
+
+
+def _python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _shown(requirements: list[str]) -> list[str]:
+    """Requirements with local paths shown relative to the repository (no machine paths)."""
+    return [
+        str(Path(r).resolve().relative_to(REPO)) if Path(r).is_dir() else r for r in requirements
+    ]
+
+
+def _tree_fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in [*sorted((root / "src").rglob("*")), root / "pyproject.toml"]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def ensure_venv(name: str, requirements: list[str]) -> tuple[Path, str]:
+    """(python of the venv, "" or why it could not be made)."""
+    venv = VENVS / name
+    python = _python(venv)
+    local = [Path(r) for r in requirements if Path(r).is_dir()]
+    spec = {
+        "python": sys.version,
+        "requirements": _shown(requirements),
+        "local": [_tree_fingerprint(path) for path in local],
+    }
+    marker = venv / "bench-spec.json"
+    if python.exists() and marker.exists() and json.loads(marker.read_text()) == spec:
+        return python, ""
+    uv = shutil.which("uv")
+    print(f"[bench] preparing venv {name}: {' '.join(spec['requirements'])}", file=sys.stderr)
+    if uv:
+        steps = (
+            []
+            if python.exists()
+            else [[uv, "venv", "--quiet", "--python", sys.executable, str(venv)]]
+        )
+        reinstall = [arg for r in local for arg in ("--reinstall-package", _dist_name(r))]
+        steps.append(
+            [uv, "pip", "install", "--quiet", "--python", str(python), *reinstall, *requirements]
+        )
+    else:
+        steps = [] if python.exists() else [[sys.executable, "-m", "venv", str(venv)]]
+        steps.append(
+            [str(python), "-m", "pip", "install", "--quiet", "--force-reinstall", *requirements]
+        )
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode:
+            lines = (done.stderr or done.stdout).strip().splitlines() or ["(no output)"]
+            return python, f"venv {name}: {lines[-1]}"
+    marker.write_text(json.dumps(spec))
+    return python, ""
+
+
+def _dist_name(project: Path) -> str:
+    for line in (project / "pyproject.toml").read_text().splitlines():
+        if line.startswith("name"):
+            return line.split("=", 1)[1].strip().strip("\"'")
+    return project.name
+
+
+# --------------------------------------------------------------------------- running
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, str(BENCH / "server.py"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    line = server.stdout.readline().split()
+    if len(line) != 2 or line[0] != "PORT":
+        server.kill()
+        raise SystemExit(f"bench server did not start: {line!r}")
+    return server, f"http://127.0.0.1:{line[1]}"
+
+
+def run_client(client: Client, python: Path, url: str, calls: int, warmup: int) -> str:
+    """Run one round of ``client``; record its result or its error; return what to show."""
+    command = [
+        str(python),
+        str(BENCH / "clients" / client.script),
+        "--url",
+        url,
+        "--calls",
+        str(calls),
+        "--warmup",
+        str(warmup),
+        *client.args,
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60 + calls * 0.05,
+            cwd=BENCH,
+        )
+    except subprocess.TimeoutExpired:
+        client.error = "timed out"
+        return client.error
+    lines = done.stdout.strip().splitlines()
+    try:
+        result = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        err = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
+        client.error = f"crashed: {err[-1]}"
+        return client.error
+    if "error" in result:
+        error = str(result["error"])
+        client.error = error if error.startswith("unavailable") else f"unavailable: {error}"
+        return client.error
+    client.runs.append(result)
+    return f"{result['cpu_per_call_ms']:.3f} ms"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _ratio(value: float | None, reference: float | None) -> str:
+    return f"{value / reference:.2f}x" if value and reference else "-"
+
+
+def report(chosen: list[Client], params: dict[str, Any]) -> dict[str, Any]:
+    by_name = {c.name: c for c in chosen}
+    odoorpc = by_name["odoorpc"].median() if "odoorpc" in by_name else None
+    floor = by_name["floor"].median() if "floor" in by_name else None
+    rows = [("client", "CPU ms/call", "min-max", "vs OdooRPC", "vs floor", "wall ms/call")]
+    for c in sorted(chosen, key=lambda c: c.median() or float("inf")):
+        median = c.median()
+        if median is None:
+            rows.append((c.label, c.error or "no result", "", "", "", ""))
+            continue
+        cpu = [run["cpu_per_call_ms"] for run in c.runs]
+        rows.append(
+            (
+                c.label,
+                f"{median:.3f}",
+                f"{min(cpu):.3f}-{max(cpu):.3f}",
+                _ratio(median, odoorpc),
+                _ratio(median, floor),
+                f"{c.median('wall_per_call_ms') or 0:.3f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for index, row in enumerate(rows):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+    zenoo = [c for c in chosen if c.name.startswith("zenoo-") and c.name != "zenoo-0.2.4"]
+    measured = [c for c in zenoo if c.median() is not None]
+    best = min(measured, key=lambda c: c.median() or 0.0) if measured else None
+    targets = []
+    for label, reference, limit in (("OdooRPC", odoorpc, 0.8), ("floor", floor, 1.5)):
+        value = best.median() if best else None
+        ratio = value / reference if value and reference else None
+        verdict = "n/a" if ratio is None else ("PASS" if ratio <= limit else "MISS")
+        targets.append(
+            {
+                "target": f"zenoo (best transport) <= {limit}x {label}",
+                "best": best.name if best else None,
+                "ratio": ratio,
+                "verdict": verdict,
+            }
+        )
+    print()
+    for target in targets:
+        shown = f"{target['ratio']:.2f}x ({target['best']})" if target["ratio"] else "-"
+        print(f"target: {target['target']}: {shown} {target['verdict']}")
+    return {
+        **params,
+        "clients": {
+            c.name: {
+                "label": c.label,
+                "venv": c.venv,
+                "requirements": _shown(c.requirements),
+                "median_cpu_ms": c.median(),
+                "median_wall_ms": c.median("wall_per_call_ms"),
+                "runs": c.runs,
+                "error": c.error,
+            }
+            for c in chosen
+        },
+        "targets": targets,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="200 calls, 3 rounds")
+    parser.add_argument("--calls", type=int)
+    parser.add_argument("--warmup", type=int)
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--only", default="", help="comma-separated client names")
+    args = parser.parse_args()
+    calls = args.calls or (200 if args.quick else 2000)
+    warmup = args.warmup or (50 if args.quick else 200)
+    rounds = args.rounds or (3 if args.quick else 5)
+    chosen = clients()
+    if args.only:
+        wanted = set(args.only.split(","))
+        unknown = wanted - {c.name for c in chosen}
+        if unknown:
+            names = ", ".join(c.name for c in chosen)
+            raise SystemExit(f"unknown client(s) {sorted(unknown)}; choose among {names}")
+        chosen = [c for c in chosen if c.name in wanted]
+
+    pythons: dict[str, Path] = {}
+    for c in chosen:
+        if c.venv not in pythons:
+            pythons[c.venv], problem = ensure_venv(c.venv, c.requirements)
+            if problem:
+                for other in chosen:
+                    if other.venv == c.venv:
+                        other.error = f"unavailable: {problem}"
+
+    server, url = start_server()
+    started = time.time()
+    try:
+        for round_index in range(rounds):
+            order = chosen[round_index % len(chosen) :] + chosen[: round_index % len(chosen)]
+            for c in order:
+                if c.error:
+                    continue
+                shown = run_client(c, pythons[c.venv], url, calls, warmup)
+                print(
+                    f"[bench] round {round_index + 1}/{rounds} {c.name}: {shown}", file=sys.stderr
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    params = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(time.time() - started, 1),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "calls": calls,
+        "warmup": warmup,
+        "rounds": rounds,
+        "response_bytes": _response_size(),
+    }
+    print(
+        f"\n{calls} calls x {rounds} rounds per client, {params['response_bytes']} byte answers, "
+        f"Python {params['python']}; median of rounds, client process CPU only"
+    )
+    results = report(chosen, params)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+def _response_size() -> int:
+    sys.path.insert(0, str(BENCH))
+    import workload
+
+    return len(workload.records_json())
+
+
+if __name__ == "__main__":
+    main()

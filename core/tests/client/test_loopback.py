@@ -1,0 +1,69 @@
+"""The client over real sockets: the emulator served on a loopback port, both HTTP transports."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from zenoo_rpc import ZenooClient
+from zenoo_rpc.errors import ConnectError, OutcomeUnknownError
+from zenoo_rpc.testing.emulator.database import ADMIN_API_KEY
+from zenoo_rpc.testing.emulator.server import Emulator
+
+TRANSPORTS = ["asyncio", "httpx"]
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.zenoo_emulator(version=19, size=50)
+async def test_every_protocol_over_loopback(
+    odoo_emulator: Emulator, odoo_server_url: str, transport: str
+) -> None:
+    for protocol, credentials in (
+        ("json2", {"api_key": ADMIN_API_KEY}),
+        ("web", {"password": "admin"}),
+    ):
+        async with ZenooClient(
+            odoo_server_url, protocol=protocol, transport=transport, plugins=[]
+        ) as client:
+            await client.login("demo", "admin", **credentials)
+            rows = await client.search_read("res.partner", [], ["name"], limit=80)
+            assert len(rows) == await client.search_count("res.partner", []) > 50
+            new = await client.create("res.partner", {"name": f"{protocol} over {transport}"})
+            assert await client.read("res.partner", new, ["name"])
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_dropped_create_is_not_sent_twice_over_sockets(
+    odoo_emulator: Emulator, odoo_server_url: str, transport: str
+) -> None:
+    async with ZenooClient(odoo_server_url, transport=transport, plugins=[]) as client:
+        await client.login("demo", "admin", "admin")
+        await client.search_count("res.partner", [])  # the connection is now reused
+        odoo_emulator.faults.drop(after_call=True, method="create", times=1)
+        with pytest.raises(OutcomeUnknownError):
+            await client.create("res.partner", {"name": "Once over the wire"})
+        assert await client.search_count("res.partner", [("name", "=", "Once over the wire")]) == 1
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_concurrent_calls_share_one_client(
+    odoo_emulator: Emulator, odoo_server_url: str, transport: str
+) -> None:
+    async with ZenooClient(odoo_server_url, transport=transport, plugins=[]) as client:
+        await client.login("demo", "admin", "admin")
+        ids = await asyncio.gather(
+            *(client.create("res.partner", {"name": f"Concurrent {i}"}) for i in range(40))
+        )
+        assert len(set(ids)) == 40
+        assert await client.search_count("res.partner", [("name", "like", "Concurrent ")]) == 40
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_unreachable_server_is_a_connect_error(transport: str) -> None:
+    async with ZenooClient(
+        "http://127.0.0.1:9", transport=transport, plugins=[], retry={"max_attempts": 1}
+    ) as client:
+        with pytest.raises(ConnectError) as info:
+            await client.version()
+        assert info.value.request_sent is False
