@@ -8,56 +8,39 @@ transport. Events are emitted at each step. See ``docs/`` for the tour.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
 
-from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call, ServiceCall
 from zenoo_rpc.config import CacheConfig, ConfigProvider, RetryConfig, ZenooConfig, load_config
-from zenoo_rpc.errors import ConfigError, OutcomeUnknownError, SessionExpired, ZenooError
-from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
-from zenoo_rpc.hookspecs import PROJECT_NAME
+from zenoo_rpc.config.secret import reveal
+from zenoo_rpc.connection import ConnectionState, select_transport, server_url
+from zenoo_rpc.errors import ConfigError, ZenooError
+from zenoo_rpc.extensions import ClientExtensions
 from zenoo_rpc.methods import ModelMethods
-from zenoo_rpc.middleware import Handler, Middleware, adapt_middleware, adapt_plugin_object, compose
+from zenoo_rpc.pipeline import CallPipeline
 from zenoo_rpc.plugins import PluginHost
 from zenoo_rpc.protocols import PROTOCOLS
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
-from zenoo_rpc.retry import CircuitBreaker, RetryPolicy
+from zenoo_rpc.protocols.selection import choose_protocol, legacy_deprecation
+from zenoo_rpc.retry import CircuitBreaker, RetryPolicy, select_strategy
 from zenoo_rpc.transports.base import Transport, TransportOptions
 
 __all__ = ["ZenooClient"]
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
-#: First Odoo version with the JSON-2 API; legacy RPC is deprecated from it on.
-JSON2_SINCE = 19
-
-
-class _ConnectionState:
-    """What a client and its ``with_context`` views share."""
-
-    __slots__ = ("call_cache", "credentials", "protocol", "server_version", "session", "transport")
-
-    def __init__(self) -> None:
-        self.transport: Transport | None = None
-        self.protocol: Protocol | None = None
-        self.credentials: Credentials | None = None
-        self.session: Session | None = None
-        self.server_version: ServerVersion | None = None
-        self.call_cache: CallCache | None = None
-
-
-class ZenooClient(ModelMethods):
+class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
     """An async Odoo client.
 
     ::
@@ -130,57 +113,19 @@ class ZenooClient(ModelMethods):
                 overrides["retry"] = msgspec.convert(retry, RetryConfig, from_attributes=True)
             config = load_config(config_file=config_file, profile=profile, **overrides)
         self.config = config
-        self.url = _base_url(config)
+        self.url = server_url(config)
         self._http_client = http_client
         self.plugins = PluginHost()
         self.plugins.load(config.plugins.enabled)
-
-        self._state = _ConnectionState()
+        self._state = ConnectionState()
         self._context_overrides: dict[str, Any] = {}
         self._owner = True
-
-        self._plugin_middlewares: list[Middleware] = self.plugins.middlewares(self, config)
-        self._user_middlewares: list[Middleware] = []
-        self._handler: Handler | None = None
-        self._plugin_listeners: list[EventListener] = self.plugins.event_listeners()
-        self._handler_listeners: list[EventListener] = []
-
+        self._background: set[asyncio.Task[None]] = set()
+        self._init_extensions()
         self.cache_manager = CacheManager(backends=self.plugins.cache_backends)
         self._retry = self._build_retry_policy()
 
     # Connection state lives in one object shared with ``with_context`` views.
-
-    @property
-    def _transport(self) -> Transport | None:
-        return self._state.transport
-
-    @_transport.setter
-    def _transport(self, value: Transport | None) -> None:
-        self._state.transport = value
-
-    @property
-    def _protocol(self) -> Protocol | None:
-        return self._state.protocol
-
-    @_protocol.setter
-    def _protocol(self, value: Protocol | None) -> None:
-        self._state.protocol = value
-
-    @property
-    def _credentials(self) -> Credentials | None:
-        return self._state.credentials
-
-    @_credentials.setter
-    def _credentials(self, value: Credentials | None) -> None:
-        self._state.credentials = value
-
-    @property
-    def _call_cache(self) -> CallCache | None:
-        return self._state.call_cache
-
-    @_call_cache.setter
-    def _call_cache(self, value: CallCache | None) -> None:
-        self._state.call_cache = value
 
     @property
     def session(self) -> Session | None:
@@ -211,21 +156,15 @@ class ZenooClient(ModelMethods):
 
     def _build_retry_policy(self) -> RetryPolicy:
         settings = self.config.retry
-        strategies = self.plugins.retry_strategies()
-        spec = strategies.get(settings.strategy)
-        if spec is None:
-            raise ConfigError(
-                f"Unknown retry strategy {settings.strategy!r}; available: "
-                f"{', '.join(sorted(strategies))}",
-                path="$.retry.strategy",
-            )
-        strategy = spec.factory(
+        strategy = select_strategy(
+            settings.strategy,
+            self.plugins.retry_strategies().values(),
             {
                 "base_delay": settings.base_delay,
                 "max_delay": settings.max_delay,
                 "jitter": settings.jitter,
                 **settings.settings,
-            }
+            },
         )
         breaker = None
         if settings.circuit_breaker.enabled:
@@ -238,6 +177,11 @@ class ZenooClient(ModelMethods):
 
     def _on_circuit_change(self, state: str) -> None:
         log.warning("circuit breaker for %s is now %s", self.url, state)
+        name = {"open": "circuit_opened", "closed": "circuit_closed"}.get(str(state))
+        if name is not None and self.has_listeners:
+            task = asyncio.get_running_loop().create_task(self._emit(name, data={"url": self.url}))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -250,64 +194,44 @@ class ZenooClient(ModelMethods):
 
     async def open(self) -> None:
         """Create the transport. Called by ``async with``; other calls do it when needed."""
-        if self._transport is None:
-            self._transport = self._make_transport()
+        if self._state.transport is None:
+            self._state.transport = self._make_transport()
 
     def _make_transport(self) -> Transport:
-        scheme = urlsplit(self.url).scheme
-        specs = self.plugins.transports()
         name = self.config.transport or ("httpx" if self._http_client is not None else None)
-        if name is not None:
-            spec = specs.get(name)
-            if spec is None:
-                raise ConfigError(
-                    f"Unknown transport {name!r}; available: {', '.join(sorted(specs))}",
-                    path="$.transport",
-                )
-            if scheme not in spec.schemes:
-                raise ConfigError(
-                    f"Transport {name!r} does not serve {scheme}:// URLs", path="$.transport"
-                )
-        else:
-            candidates = [s for s in specs.values() if scheme in s.schemes]
-            if not candidates:
-                raise ConfigError(
-                    f"No transport for {scheme}:// URLs (url {self.url!r}); installed transports "
-                    f"serve: {', '.join(sorted({x for s in specs.values() for x in s.schemes}))}",
-                    path="$.url",
-                )
-            spec = max(candidates, key=lambda s: s.priority)
-        options = TransportOptions(
-            base_url=self.url,
-            timeout=self.config.timeout,
-            verify_ssl=self.config.verify_ssl,
-            client=self._http_client,
-        )
+        spec = select_transport(self.plugins.transports(), self.url, name)
         log.debug("transport %s for %s", spec.name, self.url)
-        return spec.factory(options)
+        return spec.factory(
+            TransportOptions(
+                base_url=self.url,
+                timeout=self.config.timeout,
+                verify_ssl=self.config.verify_ssl,
+                client=self._http_client,
+            )
+        )
 
     async def close(self) -> None:
         """Log out of a web session and release connections and cache backends. Idempotent."""
         if not self._owner:
             return
-        if self._protocol is not None:
+        if self._state.protocol is not None:
             try:
-                await self._protocol.logout()
+                await self._state.protocol.logout()
             except ZenooError as exc:
                 log.debug("logout failed: %s", exc)
-        if self._transport is not None:
-            await self._transport.aclose()
-            self._transport = None
+        if self._state.transport is not None:
+            await self._state.transport.aclose()
+            self._state.transport = None
         await self.cache_manager.close()
-        self._protocol = None
+        self._state.protocol = None
         self.session = None
         await self._emit("closed")
 
     @property
     def transport(self) -> Transport:
-        if self._transport is None:
-            self._transport = self._make_transport()
-        return self._transport
+        if self._state.transport is None:
+            self._state.transport = self._make_transport()
+        return self._state.transport
 
     @property
     def host(self) -> str:
@@ -315,7 +239,7 @@ class ZenooClient(ModelMethods):
 
     @property
     def is_authenticated(self) -> bool:
-        return self.session is not None and self._protocol is not None
+        return self.session is not None and self._state.protocol is not None
 
     @property
     def uid(self) -> int | None:
@@ -328,52 +252,7 @@ class ZenooClient(ModelMethods):
     @property
     def protocol(self) -> str | None:
         """Name of the protocol in use after login (``json2``, ``jsonrpc`` or ``web``)."""
-        return self._protocol.name if self._protocol else None
-
-    # ------------------------------------------------------------------ extension points
-
-    def add_middleware(self, middleware: object) -> None:
-        """Wrap every model call in ``middleware`` (innermost among those added so far)."""
-        self._user_middlewares.append(adapt_middleware(middleware))
-        self._handler = None
-
-    def register_plugin(self, plugin: object) -> None:
-        """Register a plugin object: pluggy ``@hookimpl`` methods and/or seed-style
-        ``before_request`` / ``after_response`` methods."""
-        if isinstance(plugin, type):
-            raise TypeError(f"register_plugin() takes an instance, not the class {plugin.__name__}")
-        adapted = adapt_plugin_object(plugin)
-        if _has_hookimpls(plugin):
-            self.plugins.register(plugin)
-            self._plugin_listeners = self.plugins.event_listeners()
-            factory = getattr(plugin, "zenoo_middleware", None)
-            middleware = factory(client=self, config=self.config) if factory else None
-            if middleware is not None:
-                self._plugin_middlewares.append(middleware)
-                self._handler = None
-        elif adapted is None:
-            raise TypeError(
-                f"{plugin!r} has no @hookimpl methods and no before_request / after_response"
-            )
-        if adapted is not None:
-            self._user_middlewares.append(adapted)
-            self._handler = None
-
-    def register_event_handler(self, handler: object) -> None:
-        """Receive events: a callable ``(event)`` or an object with ``on_<event name>`` methods."""
-        has_on = any(name.startswith("on_") for name in dir(handler))
-        listener: EventListener = handler_listener(handler) if has_on else handler  # type: ignore[assignment]
-        if not callable(listener):
-            raise TypeError(f"{handler!r} is neither callable nor has on_<event> methods")
-        self._handler_listeners.append(listener)
-
-    @property
-    def _listeners(self) -> list[EventListener]:
-        return self._plugin_listeners + self._handler_listeners
-
-    async def _emit(self, name: str, **fields: Any) -> None:
-        if self._plugin_listeners or self._handler_listeners:
-            await deliver(self._listeners, Event(name=name, client=self, **fields))
+        return self._state.protocol.name if self._state.protocol else None
 
     # ------------------------------------------------------------------ context
 
@@ -403,7 +282,7 @@ class ZenooClient(ModelMethods):
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
         """The server's version (no login needed)."""
-        probe = self._protocol or PROTOCOLS["web"](self.transport)
+        probe = self._state.protocol or PROTOCOLS["web"](self.transport)
         started = time.perf_counter()
         version = await self._retry.run(
             ServiceCall(service="common", method="version"),
@@ -437,8 +316,8 @@ class ZenooClient(ModelMethods):
         database = database or cfg.database
         username = username or cfg.username
         if password is None and api_key is None:
-            api_key = _reveal(cfg.api_key)
-            password = _reveal(cfg.password) if api_key is None else None
+            api_key = reveal(cfg.api_key)
+            password = reveal(cfg.password) if api_key is None else None
         if not database or not username or not (password or api_key):
             raise ConfigError(
                 "login needs a database, a username and a password or API key "
@@ -448,8 +327,8 @@ class ZenooClient(ModelMethods):
         credentials = Credentials(db=database, login=username, password=password, api_key=api_key)
         protocol = await self._choose_protocol(credentials, timeout=timeout)
         session = await protocol.authenticate(credentials, timeout=timeout)
-        self._protocol = protocol
-        self._credentials = credentials
+        self._state.protocol = protocol
+        self._state.credentials = credentials
         self.session = session
         if session.server_version is not None and self.server_version is None:
             self.server_version = session.server_version
@@ -470,35 +349,17 @@ class ZenooClient(ModelMethods):
         self, credentials: Credentials, *, timeout: float | None
     ) -> Protocol:
         wanted = self.config.protocol
-        if wanted != "auto":
-            reason = "chosen in configuration"
-            major = None
-            if wanted == "jsonrpc":
-                major = (await self.version(timeout=timeout)).major
-        else:
+        major = None
+        if wanted in ("auto", "jsonrpc"):
             major = (await self.version(timeout=timeout)).major
-            if major >= JSON2_SINCE and credentials.api_key:
-                wanted, reason = "json2", f"Odoo {major} with an API key"
-            elif major >= JSON2_SINCE:
-                wanted = "jsonrpc"
-                reason = f"Odoo {major} but no API key (JSON-2 needs one)"
-            else:
-                wanted, reason = "jsonrpc", f"Odoo {major} has no JSON-2 API"
-        log.info("protocol %s for %s: %s", wanted, self.url, reason)
-        await self._emit("protocol_selected", data={"protocol": wanted, "reason": reason})
-        if wanted == "jsonrpc" and major is not None and major >= JSON2_SINCE:
-            message = (
-                f"Legacy JSON-RPC is deprecated on Odoo {major} and announced for removal in "
-                "Odoo 22; log in with an API key to use JSON-2 (protocol='json2')."
-            )
+        name, reason = choose_protocol(wanted, major, has_api_key=bool(credentials.api_key))
+        log.info("protocol %s for %s: %s", name, self.url, reason)
+        await self._emit("protocol_selected", data={"protocol": name, "reason": reason})
+        message = legacy_deprecation(name, major)
+        if message is not None:
             warnings.warn(message, DeprecationWarning, stacklevel=4)
             await self._emit("deprecation", data={"message": message})
-        return PROTOCOLS[wanted](self.transport)
-
-    def _require_protocol(self) -> Protocol:
-        if self._protocol is None:
-            raise ZenooError("not logged in: call `await client.login(...)` first")
-        return self._protocol
+        return PROTOCOLS[name](self.transport)
 
     # ------------------------------------------------------------------ calls
 
@@ -534,112 +395,16 @@ class ZenooClient(ModelMethods):
         context = kwargs.pop("context", None)
         return await self.execute_kw(model, method, args, kwargs, context=context, timeout=timeout)
 
-    async def dispatch(self, call: Call) -> Any:
-        """Send a prepared :class:`Call` through middleware, cache, retry and protocol."""
-        handler = self._handler
-        if handler is None:
-            handler = self._handler = compose(
-                [*self._plugin_middlewares, *self._user_middlewares], self._pipeline
-            )
-        return await handler(call)
-
-    async def _pipeline(self, call: Call) -> Any:
-        protocol = self._require_protocol()
-        session = self.session
-        assert session is not None
-        cache = await self._get_call_cache()
-        if cache is not None and call.is_read:
-            hit, value = await cache.lookup(session.db, session.uid, call)
-            await self._emit("cache_hit" if hit else "cache_miss", call=call, result=value)
-            if hit:
-                return value
-        listeners = bool(self._plugin_listeners or self._handler_listeners)
-        if listeners:
-            await self._emit("call_started", call=call)
-        started = time.perf_counter()
-        try:
-            result = await self._retry.run(
-                call, lambda: self._execute(protocol, call), on_retry=self._on_retry(call)
-            )
-        except Exception as exc:
-            if cache is not None and isinstance(exc, OutcomeUnknownError):
-                await cache.invalidate_after(session.db, call)  # it may have run
-            if listeners:
-                await self._emit(
-                    "call_failed", call=call, error=exc, duration=time.perf_counter() - started
-                )
-            raise
-        if cache is not None:
-            if call.is_read:
-                await cache.store(session.db, session.uid, call, result)
-            else:
-                await cache.invalidate_after(session.db, call)
-        if listeners:
-            await self._emit(
-                "call_finished", call=call, result=result, duration=time.perf_counter() - started
-            )
-        return result
-
-    async def _execute(self, protocol: Protocol, call: Call) -> Any:
-        try:
-            return await protocol.execute(call)
-        except SessionExpired:
-            # Odoo checks the session before it runs the method, so the call did
-            # not run: log in again once and send it again.
-            await self._emit("session_expired", call=call)
-            if self._credentials is None:
-                raise
-            log.info("session expired on %s; logging in again", self.url)
-            self.session = await protocol.authenticate(self._credentials)
-            return await protocol.execute(call)
-
-    def _on_retry(self, call: Call | ServiceCall) -> Callable[[int, float, BaseException], Any]:
-        async def on_retry(attempt: int, delay: float, error: BaseException) -> None:
-            log.info(
-                "retrying %r (attempt %d) in %.2fs after %s",
-                call,
-                attempt + 1,
-                delay,
-                type(error).__name__,
-            )
-            if isinstance(call, Call):
-                await self._emit("retry", call=call, attempt=attempt, delay=delay, error=error)
-            else:
-                await self._emit("retry", attempt=attempt, delay=delay, error=error)
-
-        return on_retry
-
-    async def _get_call_cache(self) -> CallCache | None:
-        if not self.config.cache.enabled:
-            return None
-        if self._call_cache is None:
-            settings = self.config.cache
-            if self.cache_manager.backend is None:
-                await self.cache_manager.setup_cache(
-                    "calls",
-                    settings.backend,
-                    max_size=settings.max_size,
-                    ttl=settings.ttl,
-                    namespace=settings.namespace,
-                    **settings.settings,
-                )
-            self._call_cache = CallCache(
-                self.cache_manager, server=self.url, ttl=settings.ttl, on_event=self._on_cache_event
-            )
-        return self._call_cache
-
-    async def _on_cache_event(self, name: str, key: str, value: Any) -> None:
-        # Hits and misses are emitted by the pipeline, which knows the call.
-        if name == "cache_error":
-            log.warning("cache error on %s: %s", key, value)
-            await self._emit(name, key=key, error=value)
-
     async def call_method(
         self, service: str, method: str, *args: Any, timeout: float | None = None
     ) -> Any:
         """Call a legacy RPC service method: ``call_method("db", "list")``."""
         call = ServiceCall(service=service, method=method, args=args, timeout=timeout)
-        protocol = self._protocol if self._protocol and self._protocol.name == "jsonrpc" else None
+        protocol = (
+            self._state.protocol
+            if self._state.protocol and self._state.protocol.name == "jsonrpc"
+            else None
+        )
         protocol = protocol or PROTOCOLS["jsonrpc"](self.transport)
         return await self._retry.run(
             call, lambda: protocol.service(call), on_retry=self._on_retry(call)
@@ -653,32 +418,3 @@ class ZenooClient(ModelMethods):
     def __repr__(self) -> str:
         who = f" db={self.session.db!r} uid={self.session.uid}" if self.session else ""
         return f"<ZenooClient {self.url}{who}>"
-
-
-def _base_url(config: ZenooConfig) -> str:
-    url = config.url
-    if not url:
-        host = config.host or "localhost"
-        url = host
-    if "://" not in url:
-        port = config.port or 8069
-        scheme = "https" if port == 443 else "http"
-        url = f"{scheme}://{url}:{port}" if ":" not in url else f"{scheme}://{url}"
-    elif config.port and urlsplit(url).port is None:
-        parts = urlsplit(url)
-        url = f"{parts.scheme}://{parts.hostname}:{config.port}{parts.path}"
-    return url.rstrip("/")
-
-
-def _has_hookimpls(obj: object) -> bool:
-    marker = f"{PROJECT_NAME}_impl"
-    return any(
-        hasattr(getattr(obj, name, None), marker) for name in dir(obj) if name.startswith("zenoo_")
-    )
-
-
-def _reveal(secret: Any) -> str | None:
-    if secret is None:
-        return None
-    getter = getattr(secret, "get_secret_value", None)
-    return str(getter()) if getter else str(secret)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pickle
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -118,3 +120,25 @@ def _record_into(seen: list[str]) -> Callable[[Event], None]:
 class _NoDelay:
     def calculate_delay(self, attempt: int) -> float:
         return 0.0
+
+
+async def test_concurrent_calls_on_an_expired_session_log_in_once(
+    odoo_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await _client(odoo_emulator, protocol="web")
+    protocol = client._state.protocol
+    assert protocol is not None
+    logins = 0
+    authenticate = protocol.authenticate
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal logins
+        logins += 1
+        return await authenticate(*args, **kwargs)
+
+    monkeypatch.setattr(protocol, "authenticate", counting)
+    odoo_emulator.expire_sessions()
+    counts = await asyncio.gather(*(client.search_count("res.partner", []) for _ in range(20)))
+    assert len(set(counts)) == 1
+    assert logins == 1
+    await client.close()
