@@ -1,3 +1,3 @@
 """The emulator fixtures users get are the ones these tests use too."""
 
-pytest_plugins = ["zenoo_rpc.testing.pytest_plugin"]
+pytest_plugins = ["zenoo_rpc.testing.pytest_plugin", "pytester"]
