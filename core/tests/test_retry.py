@@ -20,7 +20,9 @@ from zenoo_rpc.errors import (
     ConnectError,
     ConnectionLost,
     ConnectTimeout,
+    LegacyRpcDisabled,
     OutcomeUnknownError,
+    OutcomeUnknownTimeout,
     ProtocolError,
     ReadTimeout,
     ValidationError,
@@ -199,6 +201,11 @@ def proxy(status: int) -> ProtocolError:
     return ProtocolError(f"HTTP {status}", status=status, body_start="<html>")
 
 
+def garbled(status: int | None) -> ProtocolError:
+    """An answer that came back but could not be read: truncated, undecodable, malformed."""
+    return ProtocolError("the answer could not be decoded", status=status, body_start='{"resu')
+
+
 def access() -> AccessError:
     return AccessError("no", name="odoo.exceptions.AccessError")
 
@@ -218,6 +225,9 @@ TABLE: list[tuple[Call, Callable[[], Exception], str]] = [
     (READ, lambda: proxy(504), RETRIED),
     (READ, lambda: proxy(500), RAISED),
     (READ, lambda: proxy(404), RAISED),
+    (READ, lambda: proxy(400), RAISED),
+    (READ, lambda: garbled(200), RETRIED),
+    (READ, lambda: garbled(None), RETRIED),
     (READ, access, RAISED),
     (READ, lambda: ValidationError("bad"), RAISED),
     (READ, lambda: ValueError("bug"), RAISED),
@@ -228,7 +238,15 @@ TABLE: list[tuple[Call, Callable[[], Exception], str]] = [
     (WRITE, lambda: ConnectionLost("reset"), UNKNOWN),
     (WRITE, lambda: proxy(502), UNKNOWN),
     (WRITE, lambda: proxy(504), UNKNOWN),
-    (WRITE, lambda: proxy(500), RAISED),
+    # A ProtocolError is an answer, so the request was sent: unless the server
+    # refused it (4xx), the create may have run.
+    (WRITE, lambda: proxy(500), UNKNOWN),
+    (WRITE, lambda: garbled(200), UNKNOWN),
+    (WRITE, lambda: garbled(None), UNKNOWN),
+    (WRITE, lambda: proxy(400), RAISED),
+    (WRITE, lambda: proxy(404), RAISED),
+    (WRITE, lambda: proxy(415), RAISED),
+    (WRITE, lambda: LegacyRpcDisabled("404", status=404), RAISED),
     (WRITE, access, RAISED),
     (WRITE, lambda: ValueError("bug"), RAISED),
     (WRITE, lambda: ZenooTransportError("other, sent"), UNKNOWN),
@@ -236,6 +254,7 @@ TABLE: list[tuple[Call, Callable[[], Exception], str]] = [
     (ACTION, lambda: ReadTimeout("no answer"), UNKNOWN),
     (CUSTOM, lambda: ConnectionLost("reset"), UNKNOWN),
     (CUSTOM, lambda: proxy(503), UNKNOWN),
+    (CUSTOM, lambda: garbled(204), UNKNOWN),
 ]
 
 
@@ -264,6 +283,9 @@ async def test_safety_table(call: Call, make_error: Callable[[], Exception], exp
             await policy.run(call, send)
         assert unknown.value.__cause__ is error
         assert (unknown.value.model, unknown.value.method) == (call.model, call.method)
+        # a lost answer to a timed-out write is caught by `except TimeoutError` too
+        assert isinstance(unknown.value, TimeoutError) == isinstance(error, TimeoutError)
+        assert isinstance(unknown.value, OutcomeUnknownTimeout) == isinstance(error, TimeoutError)
         assert len(calls) == 1
         assert sleep.delays == []
     decision = decide(call, error)
@@ -291,6 +313,38 @@ async def test_outcome_unknown_message_tells_what_to_do() -> None:
         await policy.run(WRITE, send)
 
 
+async def test_outcome_unknown_message_names_a_garbled_answer() -> None:
+    policy = RetryPolicy(FixedDelay(0), sleep=FakeSleep())
+    send, _ = failing(garbled(200))
+    with pytest.raises(OutcomeUnknownError, match="HTTP 200 answer was truncated") as info:
+        await policy.run(WRITE, send)
+    assert not isinstance(info.value, TimeoutError)
+    send, _ = failing(garbled(None))
+    with pytest.raises(OutcomeUnknownError, match="could not be read"):
+        await policy.run(WRITE, send)
+    send, _ = failing(proxy(500))
+    with pytest.raises(OutcomeUnknownError, match="server answered HTTP 500"):
+        await policy.run(WRITE, send)
+
+
+async def test_write_timeout_is_caught_by_except_timeout_error() -> None:
+    policy = RetryPolicy(FixedDelay(0), sleep=FakeSleep())
+    timeout = ReadTimeout("no complete answer in time")
+    send, calls = failing(timeout)
+    try:
+        await policy.run(WRITE, send)
+    except TimeoutError as exc:
+        caught: BaseException = exc
+    assert isinstance(caught, OutcomeUnknownTimeout)
+    assert isinstance(caught, OutcomeUnknownError)
+    assert caught.__cause__ is timeout
+    assert "read timeout" in str(caught)
+    assert len(calls) == 1
+    again = pickle.loads(pickle.dumps(caught))
+    assert type(again) is OutcomeUnknownTimeout
+    assert (again.model, again.method) == ("res.partner", "create")
+
+
 async def test_write_retried_before_send_then_lost_after_send_is_unknown() -> None:
     policy = RetryPolicy(FixedDelay(0), max_attempts=5, sleep=FakeSleep())
     lost = ReadTimeout("t")
@@ -312,12 +366,23 @@ async def test_write_on_last_attempt_is_still_unknown_not_raw() -> None:
     ("call", "expected"),
     [
         (ServiceCall(service="common", method="version"), RetryDecision.RETRY),
+        (ServiceCall(service="common", method="about"), RetryDecision.RETRY),
+        (
+            ServiceCall(service="common", method="login", args=("db", "u", "pw")),
+            RetryDecision.RETRY,
+        ),
+        (
+            ServiceCall(service="common", method="authenticate", args=("db", "u", "pw", {})),
+            RetryDecision.RETRY,
+        ),
         (ServiceCall(service="db", method="drop", args=("pw", "x")), RetryDecision.OUTCOME_UNKNOWN),
     ],
 )
 async def test_service_calls_follow_is_read(call: ServiceCall, expected: RetryDecision) -> None:
     assert decide(call, ReadTimeout("t")) is expected
     assert decide(call, ConnectError("x")) is RetryDecision.RETRY
+    assert decide(call, garbled(200)) is expected
+    assert decide(call, proxy(400)) is RetryDecision.RAISE
     if expected is RetryDecision.OUTCOME_UNKNOWN:
         policy = RetryPolicy(FixedDelay(0), sleep=FakeSleep())
         send, _ = failing(ReadTimeout("t"))
@@ -408,6 +473,26 @@ async def test_server_answers_do_not_count_and_reset_the_count() -> None:
     await breaker.record_failure(ValueError("a bug, not an outage"))
     assert breaker.state is CircuitState.CLOSED
     assert breaker.consecutive_failures == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "counts"),
+    [
+        (proxy(500), True),
+        (proxy(503), True),
+        (garbled(200), True),  # a server or proxy cutting answers short
+        (garbled(None), True),  # not even valid HTTP
+        (proxy(400), False),
+        (proxy(404), False),
+        (proxy(302), False),
+        (access(), False),
+    ],
+    ids=lambda v: getattr(v, "status", v),
+)
+async def test_which_protocol_errors_count_as_outage(error: Exception, counts: bool) -> None:
+    breaker = CircuitBreaker(failure_threshold=1, clock=FakeClock())
+    await breaker.record_failure(error)
+    assert breaker.state is (CircuitState.OPEN if counts else CircuitState.CLOSED)
 
 
 async def test_async_state_callback_is_awaited_and_its_errors_swallowed() -> None:

@@ -55,6 +55,22 @@ WRITE_METHODS: frozenset[str] = frozenset(
 )
 
 
+#: Legacy service methods that are safe to send twice (see :attr:`ServiceCall.is_read`).
+_SERVICE_READS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("common", "version"),
+        ("common", "about"),
+        ("common", "login"),
+        ("common", "authenticate"),
+        ("db", "list"),
+        ("db", "server_version"),
+        ("db", "list_lang"),
+        ("db", "list_countries"),
+        ("db", "db_exist"),
+    }
+)
+
+
 class Call(msgspec.Struct, frozen=True, kw_only=True):
     """A call of ``method`` on ``model`` with Odoo's positional and keyword arguments.
 
@@ -117,15 +133,13 @@ class ServiceCall(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def is_read(self) -> bool:
-        return (self.service, self.method) in {
-            ("common", "version"),
-            ("common", "about"),
-            ("db", "list"),
-            ("db", "server_version"),
-            ("db", "list_lang"),
-            ("db", "list_countries"),
-            ("db", "db_exist"),
-        }
+        """True when sending it twice changes nothing on the server.
+
+        Logging in (``common.login`` / ``common.authenticate``) counts: it only
+        checks credentials and returns a uid, and the client routes logins
+        through the retry policy so that a lost answer is simply asked again.
+        """
+        return (self.service, self.method) in _SERVICE_READS
 
     def __repr__(self) -> str:
         # args may hold passwords: never shown.

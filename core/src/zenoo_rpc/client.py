@@ -8,12 +8,11 @@ transport. Events are emitted at each step. See ``docs/`` for the tour.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call, ServiceCall
 from zenoo_rpc.config import CacheConfig, ConfigProvider, RetryConfig, ZenooConfig, load_config
 from zenoo_rpc.config.secret import reveal
-from zenoo_rpc.connection import ConnectionState, select_transport, server_url
+from zenoo_rpc.connection import ConnectionState, redact_url, select_transport, server_url
 from zenoo_rpc.errors import ConfigError, ZenooError
 from zenoo_rpc.extensions import ClientExtensions
 from zenoo_rpc.methods import ModelMethods
@@ -32,7 +31,7 @@ from zenoo_rpc.plugins import PluginHost
 from zenoo_rpc.protocols import PROTOCOLS
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
 from zenoo_rpc.protocols.selection import choose_protocol, legacy_deprecation
-from zenoo_rpc.retry import CircuitBreaker, RetryPolicy, select_strategy
+from zenoo_rpc.retry import CircuitBreaker, CircuitState, RetryPolicy, select_strategy
 from zenoo_rpc.transports.base import Transport, TransportOptions
 
 __all__ = ["ZenooClient"]
@@ -120,7 +119,6 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
         self._state = ConnectionState()
         self._context_overrides: dict[str, Any] = {}
         self._owner = True
-        self._background: set[asyncio.Task[None]] = set()
         self._init_extensions()
         self.cache_manager = CacheManager(backends=self.plugins.cache_backends)
         self._retry = self._build_retry_policy()
@@ -175,13 +173,12 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
             )
         return RetryPolicy(strategy, settings.max_attempts, breaker=breaker)
 
-    def _on_circuit_change(self, state: str) -> None:
-        log.warning("circuit breaker for %s is now %s", self.url, state)
-        name = {"open": "circuit_opened", "closed": "circuit_closed"}.get(str(state))
-        if name is not None and self.has_listeners:
-            task = asyncio.get_running_loop().create_task(self._emit(name, data={"url": self.url}))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+    async def _on_circuit_change(self, state: CircuitState) -> None:
+        log.warning("circuit breaker for %s is now %s", self.redacted_url, state.value)
+        if state is CircuitState.OPEN:
+            await self._emit("circuit_opened", data={"url": self.redacted_url})
+        elif state is CircuitState.CLOSED:
+            await self._emit("circuit_closed", data={"url": self.redacted_url})
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -200,38 +197,54 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
     def _make_transport(self) -> Transport:
         name = self.config.transport or ("httpx" if self._http_client is not None else None)
         spec = select_transport(self.plugins.transports(), self.url, name)
-        log.debug("transport %s for %s", spec.name, self.url)
+        log.debug("transport %s for %s", spec.name, self.redacted_url)
         return spec.factory(
             TransportOptions(
                 base_url=self.url,
                 timeout=self.config.timeout,
                 verify_ssl=self.config.verify_ssl,
                 client=self._http_client,
+                settings=reveal(self.config.plugins.get(spec.name, {})),
             )
         )
 
     async def close(self) -> None:
-        """Log out of a web session and release connections and cache backends. Idempotent."""
+        """Log out of a web session and release connections and cache backends. Idempotent.
+
+        Each step runs even when an earlier one fails; the first failure is raised
+        after all of them.
+        """
         if not self._owner:
             return
-        if self._state.protocol is not None:
+        state = self._state
+        protocol, transport = state.protocol, state.transport
+        state.protocol = state.session = state.transport = None
+        try:
+            if protocol is not None:
+                try:
+                    await protocol.logout()
+                except ZenooError as exc:
+                    log.debug("logout failed: %s", exc)
+        finally:
             try:
-                await self._state.protocol.logout()
-            except ZenooError as exc:
-                log.debug("logout failed: %s", exc)
-        if self._state.transport is not None:
-            await self._state.transport.aclose()
-            self._state.transport = None
-        await self.cache_manager.close()
-        self._state.protocol = None
-        self.session = None
-        await self._emit("closed")
+                if transport is not None:
+                    await transport.aclose()
+            finally:
+                try:
+                    await self.cache_manager.close()
+                finally:
+                    await self._emit("closed")
 
     @property
     def transport(self) -> Transport:
         if self._state.transport is None:
             self._state.transport = self._make_transport()
         return self._state.transport
+
+    @property
+    def redacted_url(self) -> str:
+        """The server URL without any user or password it may carry (for logs and repr)."""
+        return redact_url(self.url)
 
     @property
     def host(self) -> str:
@@ -326,15 +339,30 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
             )
         credentials = Credentials(db=database, login=username, password=password, api_key=api_key)
         protocol = await self._choose_protocol(credentials, timeout=timeout)
-        session = await protocol.authenticate(credentials, timeout=timeout)
+        started = time.perf_counter()
+        # Logging in changes nothing that a second login would not redo: retried
+        # like a read, so a dropped connection during login is not fatal.
+        session = await self._retry.run(
+            ServiceCall(service="common", method="authenticate"),
+            lambda: protocol.authenticate(credentials, timeout=timeout),
+            on_retry=self._on_retry(ServiceCall(service="common", method="authenticate")),
+        )
+        previous = self._state.protocol
         self._state.protocol = protocol
         self._state.credentials = credentials
         self.session = session
-        if session.server_version is not None and self.server_version is None:
+        if previous is not None and previous is not protocol:
+            await _quietly(previous.logout())  # do not leave a web session behind
+        if self.server_version is None:
             self.server_version = session.server_version
+            await self._emit(
+                "connection_established",
+                duration=time.perf_counter() - started,
+                data={"server_version": getattr(session.server_version, "server_version", None)},
+            )
         log.info(
             "logged in to %s db=%s as %s (uid %s) over %s",
-            self.url,
+            self.redacted_url,
             database,
             username,
             session.uid,
@@ -353,7 +381,7 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
         if wanted in ("auto", "jsonrpc"):
             major = (await self.version(timeout=timeout)).major
         name, reason = choose_protocol(wanted, major, has_api_key=bool(credentials.api_key))
-        log.info("protocol %s for %s: %s", name, self.url, reason)
+        log.info("protocol %s for %s: %s", name, self.redacted_url, reason)
         await self._emit("protocol_selected", data={"protocol": name, "reason": reason})
         message = legacy_deprecation(name, major)
         if message is not None:
@@ -417,4 +445,11 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
 
     def __repr__(self) -> str:
         who = f" db={self.session.db!r} uid={self.session.uid}" if self.session else ""
-        return f"<ZenooClient {self.url}{who}>"
+        return f"<ZenooClient {self.redacted_url}{who}>"
+
+
+async def _quietly(awaitable: Awaitable[None]) -> None:
+    try:
+        await awaitable
+    except ZenooError as exc:
+        log.debug("ignored while replacing a login: %s", exc)

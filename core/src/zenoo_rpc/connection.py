@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.config import ZenooConfig
@@ -17,7 +17,7 @@ from zenoo_rpc.errors import ConfigError
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
 from zenoo_rpc.transports.base import Transport, TransportSpec
 
-__all__ = ["ConnectionState", "select_transport", "server_url"]
+__all__ = ["ConnectionState", "redact_url", "select_transport", "server_url"]
 
 
 class ConnectionState:
@@ -45,20 +45,41 @@ class ConnectionState:
 
 
 def server_url(config: ZenooConfig) -> str:
-    """``scheme://host:port[/prefix]`` from ``url`` or from ``host`` and ``port``.
+    """``scheme://host:port[/prefix][?query]`` from ``url`` or from ``host`` and ``port``.
 
-    A bare host (``"localhost"``, the seeds' form) gets ``http`` and port 8069,
-    or ``https`` for port 443.
+    A bare host (``"localhost"``, ``"[::1]"``, the seeds' form) gets ``http`` and
+    port 8069, or ``https`` for port 443; an explicit ``port`` fills in a URL
+    that has none. ``memory://`` URLs are kept as they are.
     """
-    url = config.url or config.host or "localhost"
+    url = (config.url or config.host or "localhost").strip()
     if "://" not in url:
         port = config.port or 8069
         scheme = "https" if port == 443 else "http"
-        url = f"{scheme}://{url}" if ":" in url else f"{scheme}://{url}:{port}"
-    elif config.port and urlsplit(url).port is None and not url.startswith("memory:"):
-        parts = urlsplit(url)
-        url = f"{parts.scheme}://{parts.hostname}:{config.port}{parts.path}"
-    return url.rstrip("/")
+        url = f"{scheme}://{url}"
+    parts = urlsplit(url)
+    if parts.scheme == "memory":
+        return url
+    try:
+        has_port = parts.port is not None
+    except ValueError:
+        raise ConfigError(f"Bad port in server URL {redact_url(url)!r}", path="$.url") from None
+    if not parts.hostname:
+        raise ConfigError(f"No host in server URL {redact_url(url)!r}", path="$.url")
+    if not has_port:
+        port = config.port or (443 if parts.scheme in ("https", "wss") else 8069)
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{host}:{port}" if userinfo else f"{host}:{port}"
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts).rstrip("/")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` removed."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 
 
 def select_transport(

@@ -20,6 +20,7 @@ from typing import Any
 __all__ = [
     "AccessDenied",
     "AccessError",
+    "ArgumentEncodingError",
     "AuthenticationError",
     "BadArguments",
     "CacheError",
@@ -29,6 +30,7 @@ __all__ = [
     "ConnectTimeout",
     "ConnectionLost",
     "DatabaseNotFound",
+    "InvalidRequestError",
     "LegacyRpcDisabled",
     "MethodNotFound",
     "MissingError",
@@ -37,6 +39,7 @@ __all__ = [
     "NotAuthenticated",
     "OdooServerError",
     "OutcomeUnknownError",
+    "OutcomeUnknownTimeout",
     "PluginError",
     "PluginImportError",
     "PrivateMethodError",
@@ -147,6 +150,15 @@ class ProtocolError(ZenooError):
         return (_rebuild, (type(self), self.args, self.__dict__))
 
 
+class InvalidRequestError(ProtocolError, ValueError):
+    """zenoo-rpc refused to send a request HTTP cannot carry; nothing was sent.
+
+    A path or header value with a space, CR or LF, or a header value that is
+    not latin-1 text (an API key pasted with a line break...). ``status`` is
+    ``None``: no server answered.
+    """
+
+
 class LegacyRpcDisabled(ProtocolError):
     """``/jsonrpc`` answered 404: legacy RPC is disabled on this server (use JSON-2)."""
 
@@ -166,6 +178,16 @@ class OutcomeUnknownError(ZenooError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class OutcomeUnknownTimeout(OutcomeUnknownError, TimeoutError):
+    """An :class:`OutcomeUnknownError` whose answer was lost to a timeout.
+
+    Also a builtin ``TimeoutError``, so ``except TimeoutError`` around a call
+    with a (per-call) timeout catches a data-changing call that timed out just
+    as it catches a read that did. ``__cause__`` is the
+    :class:`ReadTimeout`; the call may still have run.
+    """
 
 
 class CircuitOpenError(ZenooError):
@@ -313,6 +335,24 @@ class NamedArgumentsRequired(ZenooError, TypeError):
     def __init__(self, message: str, *, model: str = "", method: str = ""):
         self.model = model
         self.method = method
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class ArgumentEncodingError(ZenooError, TypeError):
+    """The arguments of a call hold a value JSON cannot carry; nothing was sent.
+
+    ``type_name`` names the offending type (a ``set`` is sent as a list,
+    ``datetime`` / ``date`` / ``Decimal`` as Odoo expects them; anything else,
+    such as an arbitrary object or a ``complex``, raises this).
+    """
+
+    def __init__(self, message: str, *, model: str = "", method: str = "", type_name: str = ""):
+        self.model = model
+        self.method = method
+        self.type_name = type_name
         super().__init__(message)
 
     def __reduce__(self) -> tuple[Any, ...]:

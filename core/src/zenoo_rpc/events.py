@@ -22,6 +22,7 @@ from zenoo_rpc.call import Call
 __all__ = [
     "EVENT_NAMES",
     "Event",
+    "EventHandler",
     "EventListener",
     "EventName",
     "await_me_maybe",
@@ -99,6 +100,16 @@ async def deliver(listeners: list[EventListener], event: Event) -> None:
             await await_me_maybe(listener(event))
         except Exception:
             log.exception("event listener %r failed on %s", listener, event.name)
+
+
+class EventHandler:
+    """Base class for event handler objects (``client.register_event_handler(handler)``).
+
+    Define ``on_<event name>(event)`` for the events you want (``on_call_finished``,
+    ``on_retry``, ``on_session_expired``...; see :data:`EVENT_NAMES`); each may be
+    async. Three keep the seed docs' signatures: ``on_connection_established(client)``,
+    ``on_error(error)`` (for ``call_failed``) and ``on_cache_hit(key, value)``.
+    """
 
 
 def handler_listener(handler: object) -> EventListener:

@@ -12,15 +12,42 @@ from typing import TYPE_CHECKING, Any
 
 from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
 from zenoo_rpc.hookspecs import PROJECT_NAME
-from zenoo_rpc.middleware import Handler, Middleware, adapt_middleware, adapt_plugin_object
+from zenoo_rpc.middleware import (
+    Handler,
+    MiddlewareFunction,
+    adapt_middleware,
+    adapt_plugin_object,
+)
 
 if TYPE_CHECKING:
     from zenoo_rpc.config import ZenooConfig
     from zenoo_rpc.plugins import PluginHost
 
-__all__ = ["ClientExtensions"]
+__all__ = ["ClientExtensions", "ExtensionState"]
 
 _IMPL_MARKER = f"{PROJECT_NAME}_impl"
+
+
+class ExtensionState:
+    """Middleware and listeners of one client, shared with its ``with_context`` views."""
+
+    __slots__ = (
+        "handler",
+        "handler_listeners",
+        "plugin_listeners",
+        "plugin_middlewares",
+        "user_middlewares",
+    )
+
+    def __init__(
+        self, plugin_middlewares: list[MiddlewareFunction], plugin_listeners: list[EventListener]
+    ) -> None:
+        self.plugin_middlewares = plugin_middlewares
+        self.user_middlewares: list[MiddlewareFunction] = []
+        self.plugin_listeners = plugin_listeners
+        self.handler_listeners: list[EventListener] = []
+        #: The composed chain, rebuilt after any change to the middlewares.
+        self.handler: Handler | None = None
 
 
 class ClientExtensions:
@@ -28,24 +55,21 @@ class ClientExtensions:
 
     plugins: PluginHost
     config: ZenooConfig
-    _plugin_middlewares: list[Middleware]
-    _user_middlewares: list[Middleware]
-    _handler: Handler | None
-    _plugin_listeners: list[EventListener]
-    _handler_listeners: list[EventListener]
+    _ext: ExtensionState
 
     def _init_extensions(self) -> None:
-        self._plugin_middlewares = self.plugins.middlewares(self, self.config)
-        self._user_middlewares = []
-        self._handler = None
-        self._plugin_listeners = self.plugins.event_listeners()
-        self._handler_listeners = []
+        self._ext = ExtensionState(
+            self.plugins.middlewares(self, self.config), self.plugins.event_listeners()
+        )
 
     def add_middleware(self, middleware: object) -> None:
         """Wrap every model call in ``middleware``: an async ``(call, call_next)`` callable,
-        or an object with ``process_request`` / ``process_response`` (innermost so far)."""
-        self._user_middlewares.append(adapt_middleware(middleware))
-        self._handler = None
+        or an object with ``process_request`` / ``process_response`` (innermost so far).
+
+        The client and all its ``with_context`` views share their middleware.
+        """
+        self._ext.user_middlewares.append(adapt_middleware(middleware))
+        self._ext.handler = None
 
     def register_plugin(self, plugin: object) -> None:
         """Register a plugin object on this client.
@@ -61,37 +85,42 @@ class ClientExtensions:
             )
         adapted = adapt_plugin_object(plugin)
         if _has_hookimpls(plugin):
-            self.plugins.register(plugin)
-            self._plugin_listeners = self.plugins.event_listeners()
-            factory = getattr(plugin, "zenoo_middleware", None)
-            middleware = factory(client=self, config=self.config) if factory else None
+            name = self.plugins.register(plugin)
+            try:
+                middleware = self.plugins.middleware_of(name, self, self.config)
+            except BaseException:
+                self.plugins.unregister(name)
+                raise
             if middleware is not None:
-                self._plugin_middlewares.append(middleware)
+                self._ext.plugin_middlewares.append(middleware)
+            self._ext.plugin_listeners[:] = self.plugins.event_listeners()
         elif adapted is None:
             raise TypeError(
                 f"{plugin!r} has no @hookimpl methods and no before_request / after_response"
             )
         if adapted is not None:
-            self._user_middlewares.append(adapted)
-        self._handler = None
+            self._ext.user_middlewares.append(adapted)
+        self._ext.handler = None
 
     def register_event_handler(self, handler: object) -> None:
         """Receive events: a callable ``(event)`` or an object with ``on_<event name>`` methods
-        (``on_call_finished``, ``on_cache_hit``, ``on_error``...)."""
+        (``on_call_finished``, ``on_cache_hit``, ``on_error``...); see
+        :class:`~zenoo_rpc.events.EventHandler`."""
         if any(name.startswith("on_") for name in dir(handler)):
-            self._handler_listeners.append(handler_listener(handler))
+            self._ext.handler_listeners.append(handler_listener(handler))
         elif callable(handler):
-            self._handler_listeners.append(handler)
+            self._ext.handler_listeners.append(handler)
         else:
             raise TypeError(f"{handler!r} is neither callable nor has on_<event> methods")
 
     @property
     def has_listeners(self) -> bool:
-        return bool(self._plugin_listeners or self._handler_listeners)
+        return bool(self._ext.plugin_listeners or self._ext.handler_listeners)
 
     async def _emit(self, name: str, **fields: Any) -> None:
-        if self._plugin_listeners or self._handler_listeners:
-            listeners = self._plugin_listeners + self._handler_listeners
+        ext = self._ext
+        if ext.plugin_listeners or ext.handler_listeners:
+            listeners = ext.plugin_listeners + ext.handler_listeners
             await deliver(listeners, Event(name=name, client=self, **fields))
 
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from zenoo_rpc.client import ZenooClient
     from zenoo_rpc.config import ZenooConfig
     from zenoo_rpc.events import Event
-    from zenoo_rpc.middleware import Middleware
+    from zenoo_rpc.middleware import MiddlewareFunction
     from zenoo_rpc.retry import RetryStrategySpec
     from zenoo_rpc.transports.base import TransportSpec
 
@@ -89,7 +89,7 @@ def zenoo_register_retry_strategies() -> Iterable[RetryStrategySpec]:
 
 
 @hookspec
-def zenoo_middleware(client: ZenooClient, config: ZenooConfig) -> Middleware | None:
+def zenoo_middleware(client: ZenooClient, config: ZenooConfig) -> MiddlewareFunction | None:
     """Provide an async middleware wrapped around every model call of ``client``.
 
     Called once per client when the client is created. The middleware is

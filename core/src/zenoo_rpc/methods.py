@@ -11,16 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, overload
 
-import msgspec
+from zenoo_rpc.rows import convert_rows
 
 __all__ = ["Domain", "ModelMethods"]
 
 Domain = Sequence[Any]
 T = TypeVar("T")
-
-
-def _convert_rows(rows: Any, as_type: type[T]) -> list[T]:
-    return msgspec.convert(rows, list[as_type], strict=False)  # type: ignore[valid-type]
 
 
 class ModelMethods:
@@ -115,7 +111,7 @@ class ModelMethods:
         rows = await self.execute_kw(
             model, "search_read", [list(domain or [])], kwargs, context=context, timeout=timeout
         )
-        return _convert_rows(rows, as_type) if as_type is not None else list(rows)
+        return convert_rows(rows, as_type) if as_type is not None else list(rows)
 
     async def search_count(
         self,
@@ -159,7 +155,7 @@ class ModelMethods:
         rows = await self.execute_kw(
             model, "read", [_ids(ids)], kwargs, context=context, timeout=timeout
         )
-        return _convert_rows(rows, as_type) if as_type is not None else list(rows)
+        return convert_rows(rows, as_type) if as_type is not None else list(rows)
 
     @overload
     async def create(
@@ -261,9 +257,13 @@ class ModelMethods:
         timeout: float | None = None,
     ) -> list[tuple[int, str]]:
         """``(id, display name)`` pairs whose name matches ``name``."""
-        kwargs = {"name": name, "domain": list(domain or []), "operator": operator, "limit": limit}
+        # Positional: Odoo 16-17 call the domain ``args``, 18+ ``domain``.
         rows = await self.execute_kw(
-            model, "name_search", [], kwargs, context=context, timeout=timeout
+            model,
+            "name_search",
+            [name, list(domain or []), operator, limit],
+            context=context,
+            timeout=timeout,
         )
         return [(int(row[0]), str(row[1])) for row in rows]
 

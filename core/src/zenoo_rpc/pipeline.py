@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.call import Call, ServiceCall
-from zenoo_rpc.errors import NotAuthenticated, OutcomeUnknownError, SessionExpired
+from zenoo_rpc.errors import NotAuthenticated, OdooServerError, SessionExpired
 from zenoo_rpc.middleware import compose
 from zenoo_rpc.protocols.base import Protocol
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from zenoo_rpc.cache.manager import CacheManager
     from zenoo_rpc.config import ZenooConfig
     from zenoo_rpc.connection import ConnectionState
-    from zenoo_rpc.middleware import Handler, Middleware
+    from zenoo_rpc.extensions import ExtensionState
     from zenoo_rpc.retry import RetryPolicy
 
 __all__ = ["CallPipeline"]
@@ -40,9 +40,7 @@ class CallPipeline:
     cache_manager: CacheManager
     _state: ConnectionState
     _retry: RetryPolicy
-    _handler: Handler | None
-    _plugin_middlewares: list[Middleware]
-    _user_middlewares: list[Middleware]
+    _ext: ExtensionState
 
     if TYPE_CHECKING:
 
@@ -59,10 +57,11 @@ class CallPipeline:
 
     async def dispatch(self, call: Call) -> Any:
         """Send a prepared :class:`Call` through middleware, cache, retry and protocol."""
-        handler = self._handler
+        ext = self._ext
+        handler = ext.handler
         if handler is None:
-            handler = self._handler = compose(
-                [*self._plugin_middlewares, *self._user_middlewares], self._pipeline
+            handler = ext.handler = compose(
+                [*ext.plugin_middlewares, *ext.user_middlewares], self._pipeline
             )
         return await handler(call)
 
@@ -72,10 +71,12 @@ class CallPipeline:
         assert session is not None
         cache = await self._get_call_cache()
         if cache is not None and call.is_read:
-            hit, value = await cache.lookup(session.db, session.uid, call)
-            await self._emit("cache_hit" if hit else "cache_miss", call=call, result=value)
-            if hit:
-                return value
+            entry = await cache.lookup_entry(session.db, session.uid, call)
+            if self.has_listeners:
+                name = "cache_hit" if entry.hit else "cache_miss"
+                await self._emit(name, call=call, key=entry.key, result=entry.value)
+            if entry.hit:
+                return entry.value
         listeners = self.has_listeners
         if listeners:
             await self._emit("call_started", call=call)
@@ -84,9 +85,12 @@ class CallPipeline:
             result = await self._retry.run(
                 call, lambda: self._execute(protocol, call), on_retry=self._on_retry(call)
             )
-        except Exception as exc:
-            if cache is not None and isinstance(exc, OutcomeUnknownError):
-                await cache.invalidate_after(session.db, call)  # it may have run
+        except BaseException as exc:
+            if cache is not None and not call.is_read and not isinstance(exc, OdooServerError):
+                # Cancelled, timed out, lost: the call may have run on the server.
+                await cache.invalidate_after(session.db, call)
+            if not isinstance(exc, Exception):
+                raise
             if listeners:
                 await self._emit(
                     "call_failed", call=call, error=exc, duration=time.perf_counter() - started
@@ -94,7 +98,7 @@ class CallPipeline:
             raise
         if cache is not None:
             if call.is_read:
-                await cache.store(session.db, session.uid, call, result)
+                await cache.store(session.db, session.uid, call, result, key=entry.key)
             else:
                 await cache.invalidate_after(session.db, call)
         if listeners:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import msgspec
 import pytest
 
-from zenoo_rpc.cache import CacheManager, CallCache, LRUMemoryCache, generation_key
+from zenoo_rpc.cache import (
+    DEFAULT_RELATED,
+    CacheLookup,
+    CacheManager,
+    CallCache,
+    LRUMemoryCache,
+    generation_key,
+)
 from zenoo_rpc.call import Call
 
 SERVER = "https://odoo.example.com"
@@ -233,12 +241,61 @@ async def test_only_read_calls_are_cached() -> None:
 
 async def test_write_invalidates_reads_of_the_model_only() -> None:
     cache, _ = make()
-    users = Call(model="res.users", method="search_read", args=([],))
+    countries = Call(model="res.country", method="search_read", args=([],))
     await cache.store("prod", 2, READ, [1])
-    await cache.store("prod", 2, users, [2])
+    await cache.store("prod", 2, countries, [2])
     await cache.invalidate_after("prod", Call(model="res.partner", method="create", args=({},)))
     assert await cache.lookup("prod", 2, READ) == (False, None)
-    assert await cache.lookup("prod", 2, users) == (True, [2])
+    assert await cache.lookup("prod", 2, countries) == (True, [2])
+
+
+@pytest.mark.parametrize(
+    ("written", "also_stale"),
+    [
+        ("sale.order", "sale.order.line"),
+        ("sale.order.line", "sale.order"),
+        ("purchase.order", "purchase.order.line"),
+        ("purchase.order.line", "purchase.order"),
+        ("account.move", "account.move.line"),
+        ("account.move.line", "account.move"),
+        ("stock.picking", "stock.move"),
+        ("stock.move", "stock.picking"),
+        ("res.partner", "res.users"),
+        ("res.users", "res.partner"),
+    ],
+)
+async def test_default_related_models_are_invalidated_with_the_written_one(
+    written: str, also_stale: str
+) -> None:
+    cache, _ = make()  # related=None: DEFAULT_RELATED
+    other = Call(model=also_stale, method="search_read", args=([],))
+    await cache.store("prod", 2, other, [{"id": 1, "amount_total": 10.0}])
+    await cache.invalidate_after("prod", Call(model=written, method="write", args=([1], {})))
+    assert await cache.lookup("prod", 2, other) == (False, None)
+    assert also_stale in DEFAULT_RELATED[written]
+
+
+async def test_related_can_be_turned_off_or_replaced() -> None:
+    lines = Call(model="sale.order.line", method="read", args=([1],))
+    write_order = Call(model="sale.order", method="write", args=([1], {"note": "x"}))
+    off, _ = make(related={})
+    await off.store("prod", 2, lines, [{"id": 1}])
+    await off.invalidate_after("prod", write_order)
+    assert await off.lookup("prod", 2, lines) == (True, [{"id": 1}])
+    custom, _ = make(related={"x.project": ["x.task"]})
+    assert custom.related == {"x.project": ("x.task",)}
+    await custom.store("prod", 2, lines, [{"id": 1}])
+    await custom.invalidate_after("prod", write_order)
+    assert await custom.lookup("prod", 2, lines) == (True, [{"id": 1}])
+
+
+def test_default_related_is_read_only_and_names_pairs_both_ways() -> None:
+    with pytest.raises(TypeError):
+        DEFAULT_RELATED["x.model"] = ("y.model",)  # type: ignore[index]
+    for model, others in DEFAULT_RELATED.items():
+        assert isinstance(others, tuple)
+        for other in others:
+            assert model in DEFAULT_RELATED.get(other, ()), (model, other)
 
 
 async def test_any_non_read_call_invalidates_and_related_models_follow() -> None:
@@ -260,6 +317,43 @@ async def test_generation_lives_in_the_backend_shared_by_two_clients() -> None:
     await two.invalidate("prod", "res.partner")
     assert await one.lookup("prod", 2, READ) == (False, None)
     assert await backend.exists(generation_key(SERVER, "prod", "res.partner"))
+
+
+async def test_lookup_entry_gives_the_key_of_a_miss_and_of_a_hit() -> None:
+    cache, events = make()
+    miss = await cache.lookup_entry("prod", 2, READ)
+    assert miss == CacheLookup(hit=False, value=None, key=await cache.current_key("prod", 2, READ))
+    assert events.seen == [("cache_miss", miss.key, None)]
+    assert miss.key is not None
+    assert await cache.store("prod", 2, READ, [{"id": 7}], key=miss.key)
+    hit = await cache.lookup_entry("prod", 2, READ)
+    assert hit == CacheLookup(hit=True, value=[{"id": 7}], key=miss.key)
+    assert events.seen[-1] == ("cache_hit", miss.key, [{"id": 7}])
+    assert await cache.lookup("prod", 2, READ) == (True, [{"id": 7}])
+    with pytest.raises(AttributeError):
+        hit.hit = False  # type: ignore[misc]
+    assert isinstance(hit, msgspec.Struct)
+
+
+async def test_lookup_entry_without_a_key() -> None:
+    cache, _ = make()
+    write = Call(model="res.partner", method="write", args=([1], {}))
+    assert await cache.lookup_entry("prod", 2, write) == CacheLookup(hit=False)
+    broken, _ = make(BrokenCache(ConnectionError("down")))
+    assert await broken.lookup_entry("prod", 2, READ) == CacheLookup(hit=False)
+
+
+async def test_store_with_the_lookup_entry_key_ignores_a_write_during_the_read() -> None:
+    backend = LRUMemoryCache()
+    reader, _ = make(backend)
+    writer, _ = make(backend)
+    entry = await reader.lookup_entry("prod", 2, READ)
+    await writer.invalidate("prod", "res.partner")  # a write lands while the read is in flight
+    # an equal but distinct Call object: only the key carries the old generation
+    same = msgspec.structs.replace(READ)
+    assert same is not READ
+    assert await reader.store("prod", 2, same, ["stale"], key=entry.key)
+    assert await reader.lookup("prod", 2, READ) == (False, None)
 
 
 async def test_store_uses_the_generation_seen_before_the_call_was_sent() -> None:

@@ -14,6 +14,7 @@ from zenoo_rpc.errors import (
     ModelNotFound,
     ValidationError,
 )
+from zenoo_rpc.rows import RowDecodeError
 from zenoo_rpc.testing.emulator.server import Emulator
 
 
@@ -64,14 +65,28 @@ async def test_fields_get_name_search_read_group(client: ZenooClient) -> None:
     assert sum(g["__count"] for g in groups) == await client.search_count("res.partner", [])
 
 
-async def test_typed_rows(client: ZenooClient) -> None:
+async def test_typed_rows_read_odoo_false_as_none(client: ZenooClient) -> None:
     class Row(msgspec.Struct):
         id: int
         name: str
+        email: str | None
+        is_company: bool
+        parent_id: tuple[int, str] | None
 
-    rows = await client.search_read("res.partner", [], ["name"], limit=3, as_type=Row)
-    assert all(isinstance(r, Row) for r in rows)
-    assert len(rows) == 3
+    pid = await client.create("res.partner", {"name": "No email", "is_company": False})
+    [row] = await client.read(
+        "res.partner", pid, ["name", "email", "is_company", "parent_id"], as_type=Row
+    )
+    assert row == Row(id=pid, name="No email", email=None, is_company=False, parent_id=None)
+
+
+async def test_rows_that_do_not_fit_are_a_typed_error(client: ZenooClient) -> None:
+    class Strict(msgspec.Struct):
+        id: int
+        name: int
+
+    with pytest.raises(RowDecodeError, match="Strict"):
+        await client.search_read("res.partner", [], ["name"], limit=1, as_type=Strict)
 
 
 async def test_call_and_execute_kw(client: ZenooClient) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from zenoo_rpc import Call, Event, ZenooClient, hookimpl
-from zenoo_rpc.errors import ModelNotFound
+from zenoo_rpc.errors import CircuitOpenError, ModelNotFound, PluginError, ProtocolError
 from zenoo_rpc.middleware import Handler
 from zenoo_rpc.testing.emulator.server import Emulator
 
@@ -179,4 +179,77 @@ async def test_cache_manager_seed_api(odoo_emulator: Emulator) -> None:
     assert await client.cache_manager.get("customer:1") == {"id": 1, "name": "A"}
     await client.cache_manager.delete("customer:1")
     assert await client.cache_manager.get("customer:1") is None
+    await client.close()
+
+
+async def test_views_share_middleware_and_handlers_added_later(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+    view = client.with_context(lang="en_US")
+    await view.search_count("res.partner", [])  # the view has composed its chain once
+    seen: list[str] = []
+
+    async def spy(call: Call, call_next: Handler) -> Any:
+        seen.append(f"{call.method}:{call.context.get('lang')}")
+        return await call_next(call)
+
+    client.add_middleware(spy)
+    view.register_event_handler(lambda e: seen.append(e.name) if e.name == "closed" else None)
+    await view.search_count("res.partner", [])
+    await client.search_count("res.partner", [])
+    assert seen == ["search_count:en_US", "search_count:en_US"]
+    await client.close()
+    assert seen[-1] == "closed"
+
+
+async def test_plugin_middleware_hook_may_take_only_some_arguments(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+
+    class OnlyClient:
+        def __init__(self) -> None:
+            self.urls: list[str] = []
+
+        @hookimpl
+        def zenoo_middleware(self, client: ZenooClient) -> Any:
+            async def mw(call: Call, call_next: Handler) -> Any:
+                self.urls.append(client.url)
+                return await call_next(call)
+
+            return mw
+
+    plugin = OnlyClient()
+    client.register_plugin(plugin)
+    await client.search_count("res.partner", [])
+    assert plugin.urls == [client.url]
+    await client.close()
+
+
+async def test_a_broken_plugin_is_not_left_half_registered(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+
+    class Broken:
+        @hookimpl
+        def zenoo_middleware(self, client: ZenooClient) -> Any:
+            raise RuntimeError("cannot start")
+
+    names = client.plugins.plugin_names()
+    with pytest.raises(PluginError, match="cannot start"):
+        client.register_plugin(Broken())
+    assert client.plugins.plugin_names() == names
+    await client.close()
+
+
+async def test_circuit_breaker_opens_and_says_so(odoo_emulator: Emulator) -> None:
+    client = await _client(
+        odoo_emulator,
+        retry={"max_attempts": 1, "circuit_breaker": {"failure_threshold": 2}},
+    )
+    events: list[str] = []
+    client.register_event_handler(lambda e: events.append(e.name))
+    odoo_emulator.faults.bad_gateway(method="search_count", times=2)
+    for _ in range(2):
+        with pytest.raises(ProtocolError):
+            await client.search_count("res.partner", [])
+    with pytest.raises(CircuitOpenError):
+        await client.search_count("res.partner", [])
+    assert "circuit_opened" in events
     await client.close()

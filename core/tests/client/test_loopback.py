@@ -67,3 +67,17 @@ async def test_unreachable_server_is_a_connect_error(transport: str) -> None:
         with pytest.raises(ConnectError) as info:
             await client.version()
         assert info.value.request_sent is False
+
+
+async def test_cancelled_write_does_not_leave_the_cache_stale(
+    odoo_emulator: Emulator, odoo_server_url: str
+) -> None:
+    async with ZenooClient(odoo_server_url, plugins=[], cache=True) as client:
+        await client.login("demo", "admin", "admin")
+        partner = await client.create("res.partner", {"name": "Before"})
+        assert (await client.read("res.partner", partner, ["name"]))[0]["name"] == "Before"
+        odoo_emulator.faults.latency(0.2, method="write", times=1)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.write("res.partner", partner, {"name": "After"}), 0.05)
+        await asyncio.sleep(0.4)  # the server finishes the write it received
+        assert (await client.read("res.partner", partner, ["name"]))[0]["name"] == "After"

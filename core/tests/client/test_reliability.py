@@ -37,20 +37,42 @@ async def test_read_dropped_is_retried(odoo_emulator: Emulator) -> None:
     client = await _client(odoo_emulator, protocol="jsonrpc")
     retries: list[Event] = []
     client.register_event_handler(lambda e: retries.append(e) if e.name == "retry" else None)
-    client._retry.strategy = _NoDelay()  # type: ignore[attr-defined]
+    client._retry.strategy = _NoDelay()
     odoo_emulator.faults.drop(after_call=True, method="search_count", times=1)
     assert await client.search_count("res.partner", []) > 0
     assert len(retries) == 1
     await client.close()
 
 
-async def test_write_refused_before_running_is_retried(odoo_emulator: Emulator) -> None:
+async def test_write_behind_a_failing_proxy_is_outcome_unknown(odoo_emulator: Emulator) -> None:
     client = await _client(odoo_emulator)
-    client._retry.strategy = _NoDelay()  # type: ignore[attr-defined]
+    client._retry.strategy = _NoDelay()
     odoo_emulator.faults.bad_gateway(method="create", times=1)
-    with pytest.raises((OutcomeUnknownError, ProtocolError)):
-        # a 502 from a proxy says nothing about whether Odoo ran it: not retried
+    # A 502 page says nothing about whether Odoo ran the call: never resent.
+    with pytest.raises(OutcomeUnknownError):
         await client.create("res.partner", {"name": "Behind a proxy"})
+    assert await client.search_count("res.partner", [("name", "=", "Behind a proxy")]) == 0
+    await client.close()
+
+
+async def test_truncated_answer_to_a_write_is_outcome_unknown(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator, cache=True)
+    before = await client.search_count("res.partner", [("name", "=", "Half an answer")])
+    odoo_emulator.faults.truncate(method="create", times=1)
+    with pytest.raises(OutcomeUnknownError):
+        await client.create("res.partner", {"name": "Half an answer"})
+    # it ran once, and the cached count does not hide it
+    assert await client.search_count("res.partner", [("name", "=", "Half an answer")]) == before + 1
+    await client.close()
+
+
+async def test_timed_out_write_is_a_timeout_error(odoo_emulator: Emulator) -> None:
+    client = await _client(odoo_emulator)
+    odoo_emulator.faults.latency(1.0, method="write", times=1)
+    partner = await client.create("res.partner", {"name": "Slow"})
+    with pytest.raises(TimeoutError) as info:
+        await client.write("res.partner", partner, {"name": "Slower"}, timeout=0.05)
+    assert isinstance(info.value, OutcomeUnknownError)
     await client.close()
 
 
@@ -142,3 +164,27 @@ async def test_concurrent_calls_on_an_expired_session_log_in_once(
     assert len(set(counts)) == 1
     assert logins == 1
     await client.close()
+
+
+async def test_close_releases_everything_even_when_logout_fails(
+    odoo_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await _client(odoo_emulator, protocol="web")
+    closed: list[str] = []
+    client.register_event_handler(lambda e: closed.append(e.name) if e.name == "closed" else None)
+    protocol, transport = client._state.protocol, client._state.transport
+    assert protocol is not None
+    assert transport is not None
+
+    async def broken_logout() -> None:
+        raise RuntimeError("logout exploded")
+
+    async def aclose() -> None:
+        closed.append("transport")
+
+    monkeypatch.setattr(protocol, "logout", broken_logout)
+    monkeypatch.setattr(transport, "aclose", aclose)
+    with pytest.raises(RuntimeError, match="logout exploded"):
+        await client.close()
+    assert closed == ["transport", "closed"]
+    assert not client.is_authenticated

@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 import pickle
 
+import msgspec
 import pytest
 from replay_transport import API_KEY, PASSWORD, SESSION_ID, ReplayTransport, capture, synthetic
 
 from zenoo_rpc import errors
 from zenoo_rpc.call import Call, ServiceCall
-from zenoo_rpc.protocols import Credentials, Json2Protocol, JsonRpcProtocol, WebSessionProtocol
+from zenoo_rpc.protocols import (
+    Credentials,
+    Json2Protocol,
+    JsonRpcProtocol,
+    Session,
+    WebSessionProtocol,
+)
 
 SECRETS = (PASSWORD, API_KEY, SESSION_ID)
 SEARCH = Call(model="res.partner", method="search_count", args=([],))
@@ -122,3 +129,40 @@ async def test_server_echo_of_the_api_key_is_scrubbed() -> None:
         await protocol.execute(SEARCH)
     assert_exception_clean(info.value)
     assert_clean(info.value.debug)
+
+
+def test_structs_show_no_secret_to_rich_or_encoders() -> None:
+    """msgspec Structs get a ``__rich_repr__`` listing every field; ours list no secret."""
+    credentials = Credentials(db="zenoo", login="admin", password=PASSWORD)
+    with_key = Credentials(db="zenoo", login="admin", api_key=API_KEY)
+    assert list(credentials.__rich_repr__()) == [
+        ("db", "zenoo"),
+        ("login", "admin"),
+        ("password", "***"),
+    ]
+    assert ("api_key", "***") in list(with_key.__rich_repr__())
+    session = Session(db="zenoo", uid=2, login="admin", context={"secret_token": SESSION_ID})
+    assert list(session.__rich_repr__()) == [("db", "zenoo"), ("uid", 2), ("login", "admin")]
+    assert "session_id" not in Session.__struct_fields__
+    assert "session_id" not in msgspec.to_builtins(session)
+
+
+async def test_web_session_cookie_stays_in_the_protocol() -> None:
+    transport = ReplayTransport(
+        capture("odoo18/web_session_authenticate"),
+        synthetic("/web/session/destroy", True, jsonrpc=True),
+    )
+    protocol = WebSessionProtocol(transport)
+    before = protocol.session_cookie
+    assert before is None
+    session = await protocol.authenticate(Credentials(db="zenoo", login="admin", password=PASSWORD))
+    assert protocol.session_cookie == SESSION_ID
+    assert_clean(
+        repr(session),
+        repr(list(session.__rich_repr__())),
+        msgspec.json.encode(session).decode(),
+        repr(msgspec.to_builtins(session)),
+        repr(protocol),
+    )
+    await protocol.logout()
+    assert protocol.session_cookie is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from replay_transport import (
     API_KEY,
@@ -57,7 +58,8 @@ async def test_authenticate_keeps_the_cookie_and_session_info(version: int) -> N
     assert session.db == info["db"]
     assert session.context == {"lang": "en_US", "tz": "Europe/Brussels", "uid": 2}
     assert session.websocket_worker_version == f"{version}.0-2"
-    assert session.session_id == SESSION_ID
+    assert protocol.session_cookie == SESSION_ID
+    assert "session_id" not in msgspec.structs.asdict(session)
     assert session.info["partner_id"] == 3
     assert session.server_version is not None
     assert session.server_version.major == version

@@ -78,3 +78,21 @@ async def test_forgets_a_response(zenoo_mock):
     )
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*Mocked responses never used*", "*res.partner.unlink*"])
+
+
+def test_fixtures_work_in_pytest_asyncio_strict_mode(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makeini(
+        "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    pytester.makepyfile("""
+import pytest
+
+@pytest.mark.asyncio
+async def test_strict(zenoo_client, zenoo_mock):
+    assert await zenoo_client.search_count("res.partner", []) > 0
+    zenoo_mock.mock_response("res.partner", "search_count", 7)
+    assert await zenoo_mock.search_count("res.partner", []) == 7
+""")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1)

@@ -124,6 +124,60 @@ async def test_decoding_error_is_a_protocol_error() -> None:
     await client.aclose()
 
 
+class _LazyBody(httpx.AsyncByteStream):
+    """A body read off the "network" when the transport reads it, as a real one is."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.content
+
+
+async def test_undecodable_body_is_a_protocol_error_with_the_status() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            502,
+            headers=[("Content-Type", "application/json"), ("Content-Encoding", "gzip")],
+            stream=_LazyBody(b"not gzip at all"),
+        )
+
+    transport, client = mocked(handler)
+    with pytest.raises(errors.ProtocolError) as info:
+        await transport.request(HttpRequest(path="/jsonrpc"))
+    assert info.value.status == 502
+    assert info.value.content_type == "application/json"
+    await client.aclose()
+
+
+async def test_closed_injected_client_is_a_connect_error() -> None:
+    transport, client = mocked(lambda request: httpx.Response(200))
+    await client.aclose()
+    with pytest.raises(
+        errors.ConnectError, match=r"the injected httpx\.AsyncClient is closed"
+    ) as info:
+        await transport.request(HttpRequest(path="/jsonrpc"))
+    assert info.value.request_sent is False
+    assert not isinstance(info.value, RuntimeError)
+
+
+async def test_request_after_aclose_is_a_connect_error() -> None:
+    transport = TRANSPORT_SPEC.factory(TransportOptions(base_url="http://127.0.0.1:1"))
+    await transport.aclose()
+    with pytest.raises(errors.ConnectError, match="transport is closed") as info:
+        await transport.request(HttpRequest(path="/jsonrpc"))
+    assert info.value.request_sent is False
+
+
+async def test_header_value_httpx_cannot_encode_is_refused() -> None:
+    transport, client = mocked(lambda request: httpx.Response(200))
+    with pytest.raises(errors.InvalidRequestError) as info:
+        await transport.request(HttpRequest(path="/json/2/x/y", headers={"Authorization": "bé"}))
+    assert isinstance(info.value, errors.ProtocolError)
+    assert "bé" not in str(info.value)
+    await client.aclose()
+
+
 async def test_injected_client_is_not_closed() -> None:
     transport, client = mocked(lambda request: httpx.Response(200))
     await transport.aclose()

@@ -21,6 +21,7 @@ from zenoo_rpc.errors import (
     ConnectError,
     ConnectionLost,
     ConnectTimeout,
+    InvalidRequestError,
     ProtocolError,
     ReadTimeout,
     ZenooTransportError,
@@ -491,6 +492,68 @@ def test_header_injection_is_refused() -> None:
     transport = StreamsTransport(TransportOptions(base_url="http://127.0.0.1:1"))
     with pytest.raises(ValueError, match="header"):
         asyncio.run(transport.request(HttpRequest(path="/", headers={"X": "a\r\nEvil: 1"})))
+
+
+@pytest.mark.parametrize(
+    ("request_", "match"),
+    [
+        (HttpRequest(path="/", headers={"X": "a\r\nEvil: 1"}), "header"),
+        (HttpRequest(path="/json/2/res partner/search"), "path"),
+        (HttpRequest(path="/a\r\nX: 1"), "path"),
+        (HttpRequest(path="/", headers={"Authorization": "bearer \u20ac"}), "latin-1"),
+    ],
+    ids=["header-crlf", "path-space", "path-crlf", "header-not-latin-1"],
+)
+async def test_refused_request_is_a_typed_error_and_nothing_is_sent(
+    start_server: StartServer, make_transport: MakeTransport, request_: HttpRequest, match: str
+) -> None:
+    server = await start_server(echo)
+    with pytest.raises(InvalidRequestError, match=match) as info:
+        await make_transport(server.url).request(request_)
+    assert isinstance(info.value, ProtocolError)
+    assert info.value.status is None
+    assert server.connections == 0
+
+
+async def test_quoted_path_reaches_the_server(
+    start_server: StartServer, make_transport: MakeTransport
+) -> None:
+    server = await start_server(echo)
+    response = await make_transport(server.url).request(post(path="/json/2/res%20partner/x"))
+    assert response.content.endswith(b"path:/json/2/res%20partner/x")
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        (b"HTTP/1.1 2OO OK\r\nSet-Cookie: session_id=sid-SECRET-1; Path=/\r\n\r\n", None),
+        (b"HTTP/1.1 200 OK\r\nSet-Cookie: session_id=sid-SECRET-1\r\nbroken\r\n\r\n", 200),
+        (
+            b"HTTP/1.1 502 Bad Gateway\r\nSet-Cookie: session_id=sid-SECRET-1\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+            502,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc",
+            200,
+        ),
+    ],
+    ids=["bad-status-line", "bad-header-line", "bad-chunk", "bad-gzip"],
+)
+async def test_malformed_answer_keeps_its_status_and_no_session_id(
+    start_server: StartServer, make_transport: MakeTransport, answer: bytes, status: int | None
+) -> None:
+    async def garbage(seen: Seen, writer: asyncio.StreamWriter) -> bool:
+        writer.write(answer)
+        return False
+
+    server = await start_server(garbage)
+    with pytest.raises(ProtocolError) as info:
+        await make_transport(server.url).request(post())
+    exc = info.value
+    assert exc.status == status
+    for text in (str(exc), exc.body_start, repr(vars(exc))):
+        assert "sid-SECRET-1" not in text
 
 
 # --------------------------------------------------------------------------- stale connections

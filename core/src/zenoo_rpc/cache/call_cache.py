@@ -1,7 +1,8 @@
 """The model-call cache: answers read calls from the cache, forgets a model when it is written.
 
-The client asks :meth:`CallCache.lookup` before sending a read call, gives the
-answer to :meth:`CallCache.store` after, and calls
+The client asks :meth:`CallCache.lookup_entry` (or :meth:`CallCache.lookup`)
+before sending a read call, gives the answer to :meth:`CallCache.store` after
+(with the key the lookup returned), and calls
 :meth:`CallCache.invalidate_after` once any non-read call on a model has
 finished (or its outcome is unknown). Only ``call.is_read`` calls are cached.
 
@@ -9,6 +10,9 @@ Invalidation works by *generation*: each model has a token in the backend
 (see :func:`~zenoo_rpc.cache.keys.generation_key`) that is part of every key
 of its cached reads. A write replaces the token, so every earlier read of
 that model stops being found by every client sharing the backend, at once.
+A write also invalidates its ``related`` models (:data:`DEFAULT_RELATED` unless
+told otherwise), whose cached reads it changes through x2many commands or
+stored computed fields.
 
 A cache must never make a call fail: every backend error or timeout is
 reported as a ``cache_error`` event and treated as a miss. If an
@@ -21,9 +25,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import types
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
+
+import msgspec
 
 from zenoo_rpc.cache.keys import (
     call_fingerprint,
@@ -35,7 +42,7 @@ from zenoo_rpc.cache.keys import (
 from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call
 
-__all__ = ["CallCache", "OnCacheEvent"]
+__all__ = ["DEFAULT_RELATED", "CacheLookup", "CallCache", "OnCacheEvent"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +54,40 @@ OnCacheEvent = Callable[[str, str, Any], Awaitable[None]]
 
 Uid = int | str | None
 
-_MISS: tuple[bool, Any] = (False, None)
+#: Odoo's parent/line pairs, and the partner/user pair, whose writes change
+#: the *other* model's cached reads. Used when ``CallCache(related=None)``.
+#:
+#: * ``sale.order``, ``purchase.order``, ``account.move``: writing the parent
+#:   with x2many commands (``order_line: [(0, 0, {...})]``, ``line_ids``,
+#:   ``invoice_line_ids``) creates, changes and deletes lines; writing a line
+#:   recomputes the parent's stored totals (``amount_total``, ``amount_untaxed``,
+#:   ``amount_residual``...) and states.
+#: * ``stock.picking`` / ``stock.move``: a picking's ``move_ids`` are written
+#:   through it and its actions (``action_confirm``, ``button_validate``)
+#:   change its moves' states and quantities; a move's state drives the
+#:   picking's computed ``state``.
+#: * ``res.partner`` / ``res.users``: every user *is* a partner (``_inherits``),
+#:   so writing a user's ``name``, ``email``, ``lang``... writes its partner, and
+#:   writing the partner changes what reading the user returns.
+#:
+#: The TTL still bounds staleness for every other indirect dependency. Pass
+#: ``related={}`` to invalidate only the written model, or a mapping of your
+#: own (merged with ``DEFAULT_RELATED`` if you want both) for custom modules.
+DEFAULT_RELATED: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
+    {
+        "sale.order": ("sale.order.line",),
+        "sale.order.line": ("sale.order",),
+        "purchase.order": ("purchase.order.line",),
+        "purchase.order.line": ("purchase.order",),
+        "account.move": ("account.move.line",),
+        "account.move.line": ("account.move",),
+        "stock.picking": ("stock.move",),
+        "stock.move": ("stock.picking",),
+        "res.partner": ("res.users",),
+        "res.users": ("res.partner",),
+    }
+)
+
 _PENDING_LIMIT = 1024
 
 
@@ -60,6 +100,25 @@ def _token_text(value: Any) -> str:
     if isinstance(value, bytes | bytearray):
         return bytes(value).decode("ascii", "replace")
     return str(value)
+
+
+class CacheLookup(msgspec.Struct, frozen=True):
+    """What :meth:`CallCache.lookup_entry` found.
+
+    :ivar hit: True when ``value`` is the cached answer.
+    :ivar value: the cached answer on a hit, else None.
+    :ivar key: the entry's key: the one found on a hit, the one to give
+        :meth:`CallCache.store` on a miss (computed with the generation seen
+        *before* the call is sent). None when no key could be computed (not a
+        read, the model's invalidation is pending, or a backend error).
+    """
+
+    hit: bool
+    value: Any = None
+    key: str | None = None
+
+
+_NO_ENTRY = CacheLookup(hit=False)
 
 
 class CallCache:
@@ -76,7 +135,8 @@ class CallCache:
     :param on_event: awaited on each hit, miss and backend error; its own
         errors are logged and swallowed.
     :param related: model -> models whose cached reads a write to it also
-        invalidates (e.g. ``{"sale.order": ["sale.order.line"]}``).
+        invalidates (e.g. ``{"sale.order": ["sale.order.line"]}``). None:
+        :data:`DEFAULT_RELATED`; ``{}``: only the written model.
     :param timeout: seconds before a backend operation counts as failed (None:
         the backend's own timeout).
     """
@@ -95,7 +155,10 @@ class CallCache:
         self.server = server
         self.ttl = ttl
         self.on_event = on_event
-        self.related = {model: tuple(others) for model, others in (related or {}).items()}
+        self.related = {
+            model: tuple(others)
+            for model, others in (DEFAULT_RELATED if related is None else related).items()
+        }
         self.timeout = timeout
         # Keys computed at lookup, so that store() files the answer under the
         # generation seen *before* the call was sent: a write that lands while
@@ -151,12 +214,27 @@ class CallCache:
     async def lookup(self, db: str, uid: Uid, call: Call) -> tuple[bool, Any]:
         """``(True, answer)`` when ``call``'s answer is cached, else ``(False, None)``.
 
+        Never raises (except cancellation): a backend failure is a miss. Same
+        as :meth:`lookup_entry` without the key.
+        """
+        entry = await self.lookup_entry(db, uid, call)
+        return entry.hit, entry.value
+
+    async def lookup_entry(self, db: str, uid: Uid, call: Call) -> CacheLookup:
+        """Look ``call``'s answer up, and say under which key.
+
+        On a miss, pass ``key`` to :meth:`store` with the answer: it was
+        computed with the model's generation seen now, before the call is
+        sent, so a write that lands while the read is in flight hides the
+        answer instead of being hidden by it. (:meth:`store` also finds that
+        key by itself when given the same ``call`` object.)
+
         Never raises (except cancellation): a backend failure is a miss.
         """
         if not call.is_read:
-            return _MISS
+            return _NO_ENTRY
         if (db, call.model) in self._unsure and not await self.invalidate(db, call.model):
-            return _MISS
+            return _NO_ENTRY
         key = ""
         try:
             key = await self.current_key(db, uid, call)
@@ -164,21 +242,23 @@ class CallCache:
             if data is not None:
                 value = decode_value(data)
                 await self._emit("cache_hit", key, value)
-                return True, value
+                return CacheLookup(hit=True, value=value, key=key)
         except Exception as exc:
             await self._emit("cache_error", key, exc)
-            return _MISS
+            return _NO_ENTRY
         self._remember(call, key)
         await self._emit("cache_miss", key, None)
-        return _MISS
+        return CacheLookup(hit=False, key=key)
 
     async def store(
         self, db: str, uid: Uid, call: Call, value: Any, *, key: str | None = None
     ) -> bool:
         """Cache ``value`` as ``call``'s answer; True when stored. Never raises.
 
-        :param key: the key to store under. By default, the key computed by the
-            :meth:`lookup` of this same ``call`` object, else the current one.
+        :param key: the key to store under: the ``key`` of the
+            :meth:`lookup_entry` made before sending ``call``. By default, the
+            key computed by the lookup of this same ``call`` object, else the
+            current one.
         """
         remembered = self._pending.pop(id(call), None)
         if not call.is_read or (db, call.model) in self._unsure:

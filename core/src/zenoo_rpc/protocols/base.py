@@ -41,6 +41,11 @@ class Credentials(msgspec.Struct, frozen=True, kw_only=True):
         kind = "api_key" if self.api_key else "password"
         return f"Credentials(db={self.db!r}, login={self.login!r}, {kind}=***)"
 
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        """What ``rich`` shows (msgspec's own would show the secret)."""
+        kind = "api_key" if self.api_key else "password"
+        return [("db", self.db), ("login", self.login), (kind, "***")]
+
 
 class ServerVersion(msgspec.Struct, frozen=True, kw_only=True):
     """The server's version as ``/web/webclient/version_info`` or ``common.version`` tell it."""
@@ -62,7 +67,11 @@ class ServerVersion(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Session(msgspec.Struct, kw_only=True):
-    """The result of a login: who we are on which database, and the user's context."""
+    """The result of a login: who we are on which database, and the user's context.
+
+    Holds no secret: the web protocol keeps its session cookie to itself
+    (:attr:`~zenoo_rpc.protocols.web.WebSessionProtocol.session_cookie`).
+    """
 
     db: str
     uid: int
@@ -71,13 +80,15 @@ class Session(msgspec.Struct, kw_only=True):
     server_version: ServerVersion | None = None
     #: ``websocket_worker_version`` from the web session's ``session_info`` (bus clients need it).
     websocket_worker_version: str | None = None
-    #: The web session id, when the protocol uses one. Never logged or shown.
-    session_id: str | None = msgspec.field(default=None)
     #: Anything else the login answered (``session_info`` of the web session).
     info: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Session(db={self.db!r}, uid={self.uid}, login={self.login!r})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        """What ``rich`` shows: who, not the context or ``session_info``."""
+        return [("db", self.db), ("uid", self.uid), ("login", self.login)]
 
 
 class Protocol(ABC):

@@ -8,6 +8,12 @@ answered. One :class:`msgspec.json.Encoder` and typed
 caller wants ``result`` as a type, it is kept as :class:`msgspec.Raw` and
 decoded with that type's decoder, else it is decoded in the same pass.
 
+:func:`encode_json` is the one place where call arguments become JSON, for
+every protocol: ``datetime`` values are sent as Odoo's ``"YYYY-MM-DD
+HH:MM:SS"`` (in UTC), ``date`` as ``"YYYY-MM-DD"``, ``Decimal`` as a number,
+and a value JSON cannot carry raises
+:class:`~zenoo_rpc.errors.ArgumentEncodingError` before anything is sent.
+
 :func:`decode_jsonrpc_response` is the one place where a JSON-RPC answer
 becomes a value or an exception, for every protocol that uses the envelope.
 """
@@ -15,12 +21,14 @@ becomes a value or an exception, for every protocol that uses the envelope.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any, TypeVar, overload
 
 import msgspec
 
-from zenoo_rpc.errors import LegacyRpcDisabled, SessionExpired
+from zenoo_rpc.errors import ArgumentEncodingError, LegacyRpcDisabled, SessionExpired
 from zenoo_rpc.protocols.server_errors import server_error, unexpected_body
 from zenoo_rpc.transports.base import HttpResponse
 
@@ -33,7 +41,10 @@ __all__ = [
     "JsonRpcResponse",
     "ServiceParams",
     "decode_jsonrpc_response",
+    "encode_json",
     "encode_jsonrpc_request",
+    "odoo_datetime",
+    "odoo_value",
 ]
 
 T = TypeVar("T")
@@ -110,17 +121,107 @@ class JsonRpcAnyResponse(msgspec.Struct):
     error: JsonRpcError | None = None
 
 
-_ENCODER = msgspec.json.Encoder()
+class _Unencodable(TypeError):
+    """Internal: raised by the encoder hook for a value JSON cannot carry."""
+
+    def __init__(self, value: object) -> None:
+        self.type_name = type(value).__qualname__
+        super().__init__(self.type_name)
+
+
+def _refuse(value: object) -> Any:
+    raise _Unencodable(value)
+
+
+#: Datetimes are natively encoded as RFC 3339 (``"2024-01-31T10:00:00"``),
+#: which Odoo cannot read: when the encoded body holds that shape, the value
+#: is walked and encoded again with Odoo's form. The pattern may match a plain
+#: string too; that only costs the walk, which changes nothing then. (Decimals
+#: are encoded as JSON numbers; a non-finite one as ``NaN`` / ``Infinity``,
+#: which Odoo's ``json.loads`` reads.)
+_DATETIME_SHAPE = re.compile(rb"T\d\d:\d\d:\d\d")
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_refuse, decimal_format="number")
 _RAW_RESPONSE_DECODER = msgspec.json.Decoder(JsonRpcResponse)
 _ANY_RESPONSE_DECODER = msgspec.json.Decoder(JsonRpcAnyResponse)
 _TYPED_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
 _request_ids = itertools.count(1)
 
 
-def encode_jsonrpc_request(params: Any) -> tuple[int, bytes]:
-    """A fresh request id and the encoded envelope around ``params``."""
+def odoo_datetime(value: datetime) -> str:
+    """``"YYYY-MM-DD HH:MM:SS"`` in UTC, as Odoo stores datetimes (naive values are UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="seconds")
+
+
+def odoo_value(value: Any) -> Any:
+    """``value`` with every ``datetime`` as Odoo's ``"YYYY-MM-DD HH:MM:SS"`` string (UTC).
+
+    Containers (lists, tuples, sets, dicts, msgspec Structs) are walked; the
+    same object comes back when nothing in it changed. ``date`` needs nothing:
+    JSON encodes it as ``"YYYY-MM-DD"`` already.
+    """
+    if isinstance(value, datetime):
+        return odoo_datetime(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [odoo_value(item) for item in value]
+        if isinstance(value, (list, tuple)) and all(
+            new is old for new, old in zip(items, value, strict=True)
+        ):
+            return value
+        return items
+    if isinstance(value, dict):
+        changed = {key: odoo_value(item) for key, item in value.items()}
+        if all(changed[key] is item for key, item in value.items()):
+            return value
+        return changed
+    if isinstance(value, msgspec.Struct):
+        updates = {}
+        for name in value.__struct_fields__:
+            item = getattr(value, name)
+            new = odoo_value(item)
+            if new is not item:
+                updates[name] = new
+        return msgspec.structs.replace(value, **updates) if updates else value
+    return value
+
+
+def encode_json(value: Any, *, model: str = "", method: str = "") -> bytes:
+    """``value`` as JSON, with datetimes in Odoo's form and Decimals as numbers.
+
+    :param model: with ``method``, names the call in the error message.
+    :raises ArgumentEncodingError: when ``value`` holds something JSON cannot
+        carry (an arbitrary object, a ``complex``...).
+    """
+    try:
+        body = _ENCODER.encode(value)
+        if b"T" not in body or _DATETIME_SHAPE.search(body) is None:
+            return body
+        return _ENCODER.encode(odoo_value(value))
+    except TypeError as exc:
+        what = f"{model}.{method}" if model else method or "the request"
+        type_name = exc.type_name if isinstance(exc, _Unencodable) else ""
+        held = f"a {type_name}" if type_name else f"a value JSON cannot carry ({exc})"
+        raise ArgumentEncodingError(
+            f"cannot send {what}: its arguments hold {held}; pass lists, dicts, str, int, "
+            "float, bool, None, date or datetime values",
+            model=model,
+            method=method,
+            type_name=type_name,
+        ) from None
+
+
+def encode_jsonrpc_request(params: Any, *, model: str = "", method: str = "") -> tuple[int, bytes]:
+    """A fresh request id and the encoded envelope around ``params``.
+
+    :param model: with ``method``, names the call in an encoding error.
+    :raises ArgumentEncodingError: when ``params`` holds a value JSON cannot carry.
+    """
     request_id = next(_request_ids)
-    return request_id, _ENCODER.encode(JsonRpcRequest(params=params, id=request_id))
+    return request_id, encode_json(
+        JsonRpcRequest(params=params, id=request_id), model=model, method=method
+    )
 
 
 def _is_json(content_type: str) -> bool:

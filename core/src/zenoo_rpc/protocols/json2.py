@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import msgspec
 
@@ -31,6 +32,7 @@ from zenoo_rpc.errors import (
     redact,
 )
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
+from zenoo_rpc.protocols.envelope import encode_json
 from zenoo_rpc.protocols.jsonrpc import call_service, service_secrets
 from zenoo_rpc.protocols.server_errors import server_error, unexpected_body
 from zenoo_rpc.protocols.signatures import (
@@ -48,7 +50,6 @@ __all__ = ["Json2ErrorBody", "Json2Protocol"]
 _log = logging.getLogger(__name__)
 
 _EXPECTED = "a JSON-2 answer"
-_ENCODER = msgspec.json.Encoder()
 _ANY_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _DOC_DECODER = msgspec.json.Decoder(DocModel)
 
@@ -74,6 +75,31 @@ class _JsonVersion(msgspec.Struct):
 _VERSION_DECODER = msgspec.json.Decoder(_JsonVersion)
 
 
+class _Login:
+    """The API key's state: swapped in whole by a successful login, never half-set."""
+
+    __slots__ = ("db", "headers", "secrets", "signatures", "uid")
+
+    def __init__(self, db: str, api_key: str) -> None:
+        headers = {"Content-Type": "application/json", "Authorization": f"bearer {api_key}"}
+        if db:
+            headers["X-Odoo-Database"] = db
+        self.db = db
+        self.uid: int | None = None
+        self.headers: Mapping[str, str] = headers
+        self.secrets: tuple[str, ...] = (api_key,)
+        #: Method signatures read from ``/doc-bearer/<model>.json``, by model.
+        self.signatures: dict[str, dict[str, MethodSignature]] = {}
+
+    def __repr__(self) -> str:
+        return f"<login db={self.db!r} uid={self.uid!r}>"
+
+
+def _quote(name: str) -> str:
+    """A model or method name as one URL path segment (``res.partner`` stays as is)."""
+    return quote(name, safe=".")
+
+
 class Json2Protocol(Protocol):
     """Odoo 19's JSON-2 API; logs in with an API key only.
 
@@ -86,26 +112,30 @@ class Json2Protocol(Protocol):
     def __init__(self, transport: Transport, *, jsonrpc_path: str = "/jsonrpc") -> None:
         super().__init__(transport)
         self.jsonrpc_path = jsonrpc_path
-        self._db: str | None = None
-        self._uid: int | None = None
-        self._headers: Mapping[str, str] | None = None
-        self._secrets: tuple[str, ...] = ()
-        self._signatures: dict[str, dict[str, MethodSignature]] = {}
+        self._login: _Login | None = None
 
     def __repr__(self) -> str:
-        return f"Json2Protocol(db={self._db!r}, uid={self._uid!r})"
+        login = self._login
+        db, uid = (login.db, login.uid) if login is not None else (None, None)
+        return f"Json2Protocol(db={db!r}, uid={uid!r})"
 
     # ------------------------------------------------------------------ wire
 
     async def _send(
-        self, method: str, path: str, body: bytes, *, timeout: float | None, label: str
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        *,
+        timeout: float | None,
+        label: str,
+        login: _Login,
     ) -> HttpResponse:
-        headers = self._headers
-        if headers is None:
-            raise NotAuthenticated("JSON-2 call before authenticate(): log in first")
         started = time.perf_counter()
         response = await self.transport.request(
-            HttpRequest(method=method, path=path, headers=headers, content=body, timeout=timeout)
+            HttpRequest(
+                method=method, path=path, headers=login.headers, content=body, timeout=timeout
+            )
         )
         _log.debug(
             "json2 %s %s -> HTTP %d, %d bytes in %.1f ms",
@@ -117,7 +147,7 @@ class Json2Protocol(Protocol):
         )
         return response
 
-    def _decode(self, response: HttpResponse, path: str) -> Any:
+    def _decode(self, response: HttpResponse, path: str, login: _Login) -> Any:
         """The result of a JSON-2 answer, or the exception it stands for."""
         is_json = "json" in response.content_type
         if response.status == 200 and is_json:
@@ -125,11 +155,11 @@ class Json2Protocol(Protocol):
                 return _ANY_DECODER.decode(response.content)
             except msgspec.DecodeError as exc:
                 raise unexpected_body(
-                    response, path, _EXPECTED, secrets=self._secrets, reason=str(exc)
+                    response, path, _EXPECTED, secrets=login.secrets, reason=str(exc)
                 ) from None
-        raise self._error(response, path, is_json)
+        raise self._error(response, path, is_json, login)
 
-    def _error(self, response: HttpResponse, path: str, is_json: bool) -> Exception:
+    def _error(self, response: HttpResponse, path: str, is_json: bool, login: _Login) -> Exception:
         if is_json and response.status != 200:
             try:
                 error = _ERROR_DECODER.decode(response.content)
@@ -143,20 +173,20 @@ class Json2Protocol(Protocol):
                     status=response.status,
                     debug=error.debug,
                     context=error.context,
-                    db=self._db,
-                    secrets=self._secrets,
+                    db=login.db,
+                    secrets=login.secrets,
                 )
         if response.status == 404 and b"No database is selected" in response.content:
             exc = DatabaseNotFound(
                 redact(
-                    "No database is selected and the requested URL was not found.", self._secrets
+                    "No database is selected and the requested URL was not found.", login.secrets
                 ),
                 name="werkzeug.exceptions.NotFound",
                 status=404,
             )
-            exc.db = self._db or ""
+            exc.db = login.db or ""
             return exc
-        return unexpected_body(response, path, _EXPECTED, secrets=self._secrets)
+        return unexpected_body(response, path, _EXPECTED, secrets=login.secrets)
 
     # ------------------------------------------------------------------ login
 
@@ -164,6 +194,10 @@ class Json2Protocol(Protocol):
         self, credentials: Credentials, *, timeout: float | None = None
     ) -> Session:
         """Check the API key with ``res.users.context_get``, which also gives the uid.
+
+        The new API key replaces the current one only once the check succeeded:
+        when it fails, calls go on with the previous key (if any) and the
+        caller decides what to do.
 
         :raises ConfigError: for a password (JSON-2 needs an API key).
         :raises AccessDenied: for a wrong or revoked API key (HTTP 401).
@@ -176,51 +210,65 @@ class Json2Protocol(Protocol):
                 "(Preferences > Account Security > New API Key) and pass api_key=..., "
                 "or use protocol='jsonrpc' or 'web' with the password"
             )
-        headers = {"Content-Type": "application/json", "Authorization": f"bearer {api_key}"}
-        if credentials.db:
-            headers["X-Odoo-Database"] = credentials.db
-        self._headers, self._secrets, self._db = headers, (api_key,), credentials.db
-        self._signatures.clear()
-        try:
-            context = await self.execute(
-                Call(model="res.users", method="context_get", timeout=timeout)
-            )
-        except BaseException:
-            await self.logout()
-            raise
+        new = _Login(credentials.db, api_key)
+        context = await self._execute(
+            Call(model="res.users", method="context_get", timeout=timeout), new
+        )
         uid = context.get("uid") if isinstance(context, dict) else None
         if isinstance(uid, bool) or not isinstance(uid, int):
-            await self.logout()
             raise ProtocolError(
                 "JSON-2 res.users/context_get answered no uid: cannot tell who the API key is",
+                status=200,
+                content_type="application/json",
                 url="/json/2/res.users/context_get",
             )
-        self._uid = uid
+        new.uid = uid
+        old = self._login
+        if old is not None and old.db == new.db:
+            new.signatures = old.signatures  # same database, same models
+        self._login = new
         return Session(db=credentials.db, uid=uid, login=credentials.login, context=context)
 
     # ------------------------------------------------------------------ calls
 
     async def execute(self, call: Call) -> Any:
         """``POST /json/2/<model>/<method>`` with named arguments."""
+        login = self._login
+        if login is None:
+            raise NotAuthenticated("JSON-2 call before authenticate(): log in first")
+        return await self._execute(call, login)
+
+    async def _execute(self, call: Call, login: _Login) -> Any:
         signature = builtin_signature(call.method)
         if signature is None and call.args:
-            signature = await self._doc_signature(call)
-        path = f"/json/2/{call.model}/{call.method}"
-        body = _ENCODER.encode(json2_body(call, signature))
+            signature = await self._doc_signature(call, login)
+        path = f"/json/2/{_quote(call.model)}/{_quote(call.method)}"
+        body = encode_json(json2_body(call, signature), model=call.model, method=call.method)
         response = await self._send(
-            "POST", path, body, timeout=call.timeout, label=f"{call.model}.{call.method}"
+            "POST",
+            path,
+            body,
+            timeout=call.timeout,
+            label=f"{call.model}.{call.method}",
+            login=login,
         )
-        result = self._decode(response, path)
+        result = self._decode(response, path, login)
         if is_single_create(call) and isinstance(result, list) and len(result) == 1:
             return result[0]
         return result
 
-    async def _doc_signature(self, call: Call) -> MethodSignature:
+    async def _doc_signature(self, call: Call, login: _Login) -> MethodSignature:
         """The signature of a method outside the built-in table, from ``/doc-bearer``."""
-        signatures = self._signatures.get(call.model)
-        path = f"/doc-bearer/{call.model}.json"
+        signatures = login.signatures.get(call.model)
+        path = f"/doc-bearer/{_quote(call.model)}.json"
         if signatures is None:
-            response = await self._send("GET", path, b"", timeout=call.timeout, label=path)
+            # Refuse arguments JSON cannot carry before sending anything.
+            encode_json(
+                (call.args, call.kwargs, call.context), model=call.model, method=call.method
+            )
+            response = await self._send(
+                "GET", path, b"", timeout=call.timeout, label=path, login=login
+            )
             try:
                 if response.status == 200 and "json" in response.content_type:
                     try:
@@ -231,10 +279,10 @@ class Json2Protocol(Protocol):
                             path,
                             "the model's documentation",
                             reason=str(exc),
-                            secrets=self._secrets,
+                            secrets=login.secrets,
                         ) from None
                 else:
-                    raise self._error(response, path, "json" in response.content_type)
+                    raise self._error(response, path, "json" in response.content_type, login)
             except (OdooServerError, ProtocolError) as exc:
                 raise NamedArgumentsRequired(
                     f"JSON-2 needs named arguments: {call.model}.{call.method} is not in the "
@@ -243,7 +291,7 @@ class Json2Protocol(Protocol):
                     model=call.model,
                     method=call.method,
                 ) from exc
-            signatures = self._signatures[call.model] = signatures_from_doc(doc)
+            signatures = login.signatures[call.model] = signatures_from_doc(doc)
         signature = signatures.get(call.method)
         if signature is None:
             # The model's own documentation lists every public method: answer as
@@ -271,7 +319,7 @@ class Json2Protocol(Protocol):
             call.args,
             path=self.jsonrpc_path,
             timeout=call.timeout,
-            secrets=(*self._secrets, *service_secrets(call.service, call.method, call.args)),
+            secrets=(*self._secrets(), *service_secrets(call.service, call.method, call.args)),
         )
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
@@ -312,7 +360,10 @@ class Json2Protocol(Protocol):
             server_version=answer.version, server_version_info=info, server_serie=serie
         )
 
+    def _secrets(self) -> tuple[str, ...]:
+        login = self._login
+        return login.secrets if login is not None else ()
+
     async def logout(self) -> None:
         """Forget the API key (JSON-2 has no server-side session)."""
-        self._headers, self._secrets, self._db, self._uid = None, (), None, None
-        self._signatures.clear()
+        self._login = None

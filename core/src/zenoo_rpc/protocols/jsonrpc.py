@@ -57,14 +57,24 @@ async def call_service(
     db: str | None = None,
     secrets: Sequence[str] = (),
     label: str = "",
+    call: Call | None = None,
 ) -> Any:
     """``service.method(*args)`` over ``/jsonrpc``; the result or the mapped exception.
 
     Used by every protocol for the legacy services (``db.list``,
     ``common.version``...). ``label`` names the call in the DEBUG log line
-    (defaults to ``service.method``); ``secrets`` are scrubbed from errors.
+    (defaults to ``service.method``); ``secrets`` are scrubbed from errors;
+    ``call`` is the model call this request carries (``object.execute_kw``),
+    named in an :class:`~zenoo_rpc.errors.ArgumentEncodingError`.
     """
-    request_id, body = encode_jsonrpc_request(ServiceParams(service, method, args))
+    if call is not None:
+        request_id, body = encode_jsonrpc_request(
+            ServiceParams(service, method, args), model=call.model, method=call.method
+        )
+    else:
+        request_id, body = encode_jsonrpc_request(
+            ServiceParams(service, method, args), model=service, method=method
+        )
     started = time.perf_counter()
     response = await transport.request(
         HttpRequest(path=path, headers=JSON_HEADERS, content=body, timeout=timeout)
@@ -88,6 +98,21 @@ async def call_service(
     )
 
 
+class _Login:
+    """Who calls are made as: swapped in whole by a successful login, never half-set."""
+
+    __slots__ = ("db", "secret", "secrets", "uid")
+
+    def __init__(self, db: str, uid: int, secret: str) -> None:
+        self.db = db
+        self.uid = uid
+        self.secret = secret
+        self.secrets: tuple[str, ...] = (secret,)
+
+    def __repr__(self) -> str:
+        return f"<login db={self.db!r} uid={self.uid!r}>"
+
+
 class JsonRpcProtocol(Protocol):
     """Odoo's legacy JSON-RPC (``/jsonrpc``), with a password or an API key.
 
@@ -100,18 +125,21 @@ class JsonRpcProtocol(Protocol):
     def __init__(self, transport: Transport, *, path: str = "/jsonrpc") -> None:
         super().__init__(transport)
         self.path = path
-        self._db: str | None = None
-        self._uid: int | None = None
-        self._secret = ""
-        self._secrets: tuple[str, ...] = ()
+        self._login: _Login | None = None
 
     def __repr__(self) -> str:
-        return f"JsonRpcProtocol(db={self._db!r}, uid={self._uid!r})"
+        login = self._login
+        db, uid = (login.db, login.uid) if login is not None else (None, None)
+        return f"JsonRpcProtocol(db={db!r}, uid={uid!r})"
 
     async def authenticate(
         self, credentials: Credentials, *, timeout: float | None = None
     ) -> Session:
         """``common.authenticate`` then ``res.users.context_get`` for the user's context.
+
+        The new login replaces the current one only once both succeeded: when
+        either fails, calls go on as the previous login (if any) and the caller
+        decides what to do.
 
         :raises AccessDenied: when Odoo answers ``false`` (wrong login, password
             or API key).
@@ -137,26 +165,27 @@ class JsonRpcProtocol(Protocol):
                 name="odoo.exceptions.AccessDenied",
                 status=200,
             )
-        self._db, self._uid, self._secret, self._secrets = db, uid, secret, (secret,)
-        try:
-            context = await self.execute(
-                Call(model="res.users", method="context_get", timeout=timeout)
-            )
-        except BaseException:
-            await self.logout()
-            raise
+        new = _Login(db, uid, secret)
+        context = await self._execute(
+            Call(model="res.users", method="context_get", timeout=timeout), new
+        )
+        self._login = new
         return Session(db=db, uid=uid, login=login, context=context or {})
 
     async def execute(self, call: Call) -> Any:
         """``object.execute_kw(db, uid, secret, model, method, args[, kwargs])``."""
-        if self._uid is None:
+        login = self._login
+        if login is None:
             raise NotAuthenticated("JSON-RPC call before authenticate(): log in first")
+        return await self._execute(call, login)
+
+    async def _execute(self, call: Call, login: _Login) -> Any:
         kwargs = call.kwargs
         if call.context:
             kwargs = {**kwargs, "context": call.context}
         elif not isinstance(kwargs, dict):
             kwargs = dict(kwargs)
-        args: list[Any] = [self._db, self._uid, self._secret, call.model, call.method, call.args]
+        args: list[Any] = [login.db, login.uid, login.secret, call.model, call.method, call.args]
         if kwargs:
             args.append(kwargs)
         return await call_service(
@@ -166,9 +195,10 @@ class JsonRpcProtocol(Protocol):
             args,
             path=self.path,
             timeout=call.timeout,
-            db=self._db,
-            secrets=self._secrets,
+            db=login.db,
+            secrets=login.secrets,
             label=f"{call.model}.{call.method}",
+            call=call,
         )
 
     async def service(self, call: ServiceCall) -> Any:
@@ -180,7 +210,7 @@ class JsonRpcProtocol(Protocol):
             call.args,
             path=self.path,
             timeout=call.timeout,
-            secrets=(*self._secrets, *service_secrets(call.service, call.method, call.args)),
+            secrets=(*self._secrets(), *service_secrets(call.service, call.method, call.args)),
         )
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
@@ -196,6 +226,10 @@ class JsonRpcProtocol(Protocol):
         )
         return version
 
+    def _secrets(self) -> tuple[str, ...]:
+        login = self._login
+        return login.secrets if login is not None else ()
+
     async def logout(self) -> None:
         """Forget the uid and the secret (JSON-RPC has no server-side session)."""
-        self._db, self._uid, self._secret, self._secrets = None, None, "", ()
+        self._login = None

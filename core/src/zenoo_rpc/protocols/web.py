@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import msgspec
 
@@ -66,6 +67,29 @@ def session_cookie(response: HttpResponse) -> str | None:
     return found
 
 
+class _Login:
+    """A web session: swapped in whole by a successful login, never half-set."""
+
+    __slots__ = ("db", "headers", "secrets", "session_id", "uid")
+
+    def __init__(self, db: str, uid: int, session_id: str) -> None:
+        self.db = db
+        self.uid = uid
+        self.session_id = session_id
+        if session_id:
+            self.headers: Mapping[str, str] = {
+                **JSON_HEADERS,
+                "Cookie": f"{COOKIE_NAME}={session_id}",
+            }
+            self.secrets: tuple[str, ...] = (session_id,)
+        else:
+            self.headers = JSON_HEADERS
+            self.secrets = ()
+
+    def __repr__(self) -> str:
+        return f"<login db={self.db!r} uid={self.uid!r}>"
+
+
 class WebSessionProtocol(Protocol):
     """Odoo's web session (cookie) protocol; logs in with a password.
 
@@ -78,39 +102,53 @@ class WebSessionProtocol(Protocol):
     def __init__(self, transport: Transport, *, jsonrpc_path: str = "/jsonrpc") -> None:
         super().__init__(transport)
         self.jsonrpc_path = jsonrpc_path
-        self._db: str | None = None
-        self._uid: int | None = None
-        self._session_id = ""
-        self._headers: Mapping[str, str] = JSON_HEADERS
-        self._secrets: tuple[str, ...] = ()
+        self._login: _Login | None = None
 
     def __repr__(self) -> str:
-        return f"WebSessionProtocol(db={self._db!r}, uid={self._uid!r})"
+        login = self._login
+        db, uid = (login.db, login.uid) if login is not None else (None, None)
+        return f"WebSessionProtocol(db={db!r}, uid={uid!r})"
 
-    def _set_session(self, session_id: str, extra_secrets: tuple[str, ...] = ()) -> None:
-        self._session_id = session_id
-        if session_id:
-            self._headers = {**JSON_HEADERS, "Cookie": f"{COOKIE_NAME}={session_id}"}
-            self._secrets = (session_id, *extra_secrets)
-        else:
-            self._headers = JSON_HEADERS
-            self._secrets = extra_secrets
+    @property
+    def session_cookie(self) -> str | None:
+        """The current ``session_id`` cookie, or ``None`` when not logged in.
+
+        A SECRET, like the password: whoever holds it is logged in as this
+        user. It is here for bus (websocket) clients and report downloads that
+        must send it themselves; never log, show or store it.
+        """
+        login = self._login
+        return login.session_id or None if login is not None else None
 
     async def _post(
         self,
         path: str,
         params: Any,
         *,
+        login: _Login | None,
         timeout: float | None,
         label: str,
         result_type: Any = None,
         secrets: tuple[str, ...] = (),
+        db: str | None = None,
         track_cookie: bool = True,
+        call: Call | None = None,
     ) -> tuple[Any, HttpResponse]:
-        request_id, body = encode_jsonrpc_request(params)
+        """Send ``params`` as ``login`` (no cookie when ``None``).
+
+        With ``track_cookie``, a cookie the server rotates replaces the
+        session's, unless another login (or a logout) replaced that session
+        while the request was in flight.
+        """
+        if call is not None:
+            request_id, body = encode_jsonrpc_request(params, model=call.model, method=call.method)
+        else:
+            request_id, body = encode_jsonrpc_request(params, method=label)
+        headers = login.headers if login is not None else JSON_HEADERS
+        all_secrets = (*login.secrets, *secrets) if login is not None else secrets
         started = time.perf_counter()
         response = await self.transport.request(
-            HttpRequest(path=path, headers=self._headers, content=body, timeout=timeout)
+            HttpRequest(path=path, headers=headers, content=body, timeout=timeout)
         )
         _log.debug(
             "web %s id=%d -> HTTP %d, %d bytes in %.1f ms",
@@ -120,17 +158,20 @@ class WebSessionProtocol(Protocol):
             len(response.content),
             (time.perf_counter() - started) * 1000,
         )
-        if track_cookie and self._uid is not None:
+        if track_cookie and login is not None:
             rotated = session_cookie(response)
-            if rotated is not None and rotated != self._session_id:
-                self._set_session(rotated)
+            if rotated is not None and rotated != login.session_id:
+                if rotated:
+                    all_secrets = (*all_secrets, rotated)
+                if self._login is login:
+                    self._login = _Login(login.db, login.uid, rotated)
         result = decode_jsonrpc_response(
             response,
             path,
             request_id=request_id,
             result_type=result_type,
-            db=self._db,
-            secrets=(*self._secrets, *secrets),
+            db=db if db is not None else login.db if login is not None else None,
+            secrets=all_secrets,
         )
         return result, response
 
@@ -138,6 +179,11 @@ class WebSessionProtocol(Protocol):
         self, credentials: Credentials, *, timeout: float | None = None
     ) -> Session:
         """``/web/session/authenticate``; keeps the ``session_id`` cookie it sets.
+
+        The login is sent without the current cookie, and the new session
+        replaces the current one only once the login succeeded: when it fails,
+        calls go on in the previous session (if any) and the caller decides
+        what to do.
 
         :raises ConfigError: for an API key (web sessions need the password).
         :raises AccessDenied: for a wrong login or password (or the login cooldown).
@@ -150,15 +196,14 @@ class WebSessionProtocol(Protocol):
             )
         password = credentials.password
         db, login = credentials.db, credentials.login
-        self._uid = None
-        self._set_session("")
-        self._db = db
         info, response = await self._post(
             "/web/session/authenticate",
             {"db": db, "login": login, "password": password},
+            login=None,
             timeout=timeout,
             label="/web/session/authenticate",
             secrets=(password,),
+            db=db,
             track_cookie=False,
         )
         uid = info.get("uid") if isinstance(info, dict) else None
@@ -177,8 +222,7 @@ class WebSessionProtocol(Protocol):
                 content_type=response.header("content-type") or None,
                 url="/web/session/authenticate",
             )
-        self._uid = uid
-        self._set_session(session_id)
+        self._login = _Login(db, uid, session_id)
         return Session(
             db=info.get("db") or db,
             uid=uid,
@@ -186,7 +230,6 @@ class WebSessionProtocol(Protocol):
             context=info.get("user_context") or {},
             server_version=_server_version(info),
             websocket_worker_version=info.get("websocket_worker_version"),
-            session_id=session_id,
             info=info,
         )
 
@@ -195,22 +238,26 @@ class WebSessionProtocol(Protocol):
 
         :raises SessionExpired: when the server forgot the session (log in again).
         """
-        if self._uid is None:
+        login = self._login
+        if login is None:
             raise NotAuthenticated("web session call before authenticate(): log in first")
         kwargs = call.kwargs
         if call.context:
             kwargs = {**kwargs, "context": call.context}
         params = CallKwParams(call.model, call.method, call.args, kwargs)
         result, _ = await self._post(
-            f"/web/dataset/call_kw/{call.model}/{call.method}",
+            f"/web/dataset/call_kw/{quote(call.model, safe='.')}/{quote(call.method, safe='.')}",
             params,
+            login=login,
             timeout=call.timeout,
             label=f"{call.model}.{call.method}",
+            call=call,
         )
         return result
 
     async def service(self, call: ServiceCall) -> Any:
         """A legacy service method, over ``/jsonrpc`` (the web routes have none)."""
+        login = self._login
         return await call_service(
             self.transport,
             call.service,
@@ -218,7 +265,10 @@ class WebSessionProtocol(Protocol):
             call.args,
             path=self.jsonrpc_path,
             timeout=call.timeout,
-            secrets=(*self._secrets, *service_secrets(call.service, call.method, call.args)),
+            secrets=(
+                *(login.secrets if login is not None else ()),
+                *service_secrets(call.service, call.method, call.args),
+            ),
         )
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
@@ -226,6 +276,7 @@ class WebSessionProtocol(Protocol):
         version, _ = await self._post(
             "/web/webclient/version_info",
             {},
+            login=None,
             timeout=timeout,
             label="/web/webclient/version_info",
             result_type=ServerVersion,
@@ -235,22 +286,26 @@ class WebSessionProtocol(Protocol):
         return version
 
     async def logout(self) -> None:
-        """``/web/session/destroy``, then forget the cookie. Server errors are ignored."""
+        """Forget the session, then end it on the server with ``/web/session/destroy``.
+
+        The local state is forgotten first, whatever happens next. Server and
+        protocol errors of the destroy are ignored; a transport error is
+        raised (the session then expires on the server by itself).
+        """
+        login, self._login = self._login, None
+        if login is None or not login.session_id:
+            return
         try:
-            if self._uid is not None and self._session_id:
-                await self._post(
-                    "/web/session/destroy",
-                    {},
-                    timeout=None,
-                    label="/web/session/destroy",
-                    track_cookie=False,
-                )
+            await self._post(
+                "/web/session/destroy",
+                {},
+                login=login,
+                timeout=None,
+                label="/web/session/destroy",
+                track_cookie=False,
+            )
         except (OdooServerError, ProtocolError) as exc:
             _log.debug("web session destroy failed: %s", exc)
-        finally:
-            self._uid = None
-            self._db = None
-            self._set_session("")
 
 
 def _server_version(info: Mapping[str, Any]) -> ServerVersion | None:

@@ -6,7 +6,10 @@ reachable or not healthy" the circuit opens and every call fails at once with
 timeouts). After ``reset_timeout`` seconds one trial call goes through
 (half-open): its success closes the circuit, its failure opens it again.
 
-Only transport errors and 5xx protocol errors count. An
+Only transport errors and protocol errors that say the server is unhealthy
+count: a 5xx, no status at all (a malformed HTTP answer) or a 2xx whose body
+came back truncated or undecodable (a server or proxy cutting answers short).
+A 4xx protocol error (the request refused before it ran) does not. An
 :class:`~zenoo_rpc.errors.OdooServerError` (``AccessError``,
 ``ValidationError``...) is the server answering, so it counts as a sign of
 health, as does any successful call.
@@ -50,7 +53,9 @@ def counts_as_outage(exc: BaseException) -> bool:
     if isinstance(exc, ZenooTransportError):
         return True
     if isinstance(exc, ProtocolError):
-        return exc.status is None or exc.status >= 500
+        # None: malformed HTTP; 2xx: a truncated or garbled body; 5xx: a failing
+        # server or a proxy that cannot reach it. 3xx/4xx: a refusal, i.e. an answer.
+        return exc.status is None or 200 <= exc.status < 300 or exc.status >= 500
     return False
 
 

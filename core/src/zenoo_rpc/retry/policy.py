@@ -5,15 +5,26 @@ Sending a call twice is only safe when it cannot run twice on the server:
 * the request never left (``ConnectError``, ``ConnectTimeout``:
   ``request_sent`` is False): any call may be retried;
 * the call only reads (``Call.is_read``) and the answer was lost
-  (``ReadTimeout``, ``ConnectionLost``) or a proxy answered 502/503/504
-  in Odoo's place: running it twice changes nothing.
+  (``ReadTimeout``, ``ConnectionLost``), came back truncated or undecodable
+  (a :class:`~zenoo_rpc.errors.ProtocolError` without a status or with a 2xx
+  one), or a proxy answered 502/503/504 in Odoo's place: running it twice
+  changes nothing.
 
 Everything else is raised as it is: an :class:`~zenoo_rpc.errors.OdooServerError`
-is the server's answer and would come back the same. A call that may change
-data (``create``, ``write``, ``unlink``, ``action_*``, any non-read) whose
-answer was lost after the request was sent raises
+is the server's answer and would come back the same, and a 4xx
+``ProtocolError`` (a proxy's or Odoo's own "400 Bad Request", "404 Not Found",
+"415" HTML page) means the request was refused before the method ran.
+
+A call that may change data (``create``, ``write``, ``unlink``, ``action_*``,
+any non-read) whose answer was lost after the request was sent raises
 :class:`~zenoo_rpc.errors.OutcomeUnknownError`: it may have run, so it is not
-replayed behind the caller's back, and the caller is told to check.
+replayed behind the caller's back, and the caller is told to check. A
+``ProtocolError`` is always raised on an *answer*, so after the request was
+sent: one without a status, with a 2xx status (a truncated or garbled body:
+the method ran) or with a 5xx status (a proxy gave up waiting, or the server
+failed while answering) leaves the outcome unknown too. When the answer was
+lost to a timeout the error is an :class:`~zenoo_rpc.errors.OutcomeUnknownTimeout`,
+which ``except TimeoutError`` also catches.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from zenoo_rpc.errors import (
     ConnectionLost,
     OdooServerError,
     OutcomeUnknownError,
+    OutcomeUnknownTimeout,
     ProtocolError,
     ReadTimeout,
     ZenooTransportError,
@@ -58,11 +70,34 @@ class RetryDecision(enum.Enum):
     OUTCOME_UNKNOWN = "outcome_unknown"
 
 
-def _lost_after_send(exc: BaseException) -> bool:
-    """The request reached the network and its answer never came back complete."""
+def _garbled_answer(exc: ProtocolError) -> bool:
+    """The server answered, but not with something this client could read.
+
+    No status (the HTTP response itself was malformed or cut) or a 2xx one (a
+    truncated or undecodable body): the server received the call and may well
+    have run it.
+    """
+    return exc.status is None or 200 <= exc.status < 300
+
+
+def _read_may_resend(exc: BaseException) -> bool:
+    """A read sent once may be sent again after ``exc``: nothing says it is refused."""
     if isinstance(exc, ProtocolError):
-        return exc.status in PROXY_STATUSES
+        return _garbled_answer(exc) or exc.status in PROXY_STATUSES
     return isinstance(exc, (ReadTimeout, ConnectionLost))
+
+
+def _outcome_lost(exc: BaseException) -> bool:
+    """A sent call got no usable answer, and nothing says it did not run.
+
+    A 4xx ``ProtocolError`` is a refusal before the method ran (bad request,
+    unknown route, wrong content type); every other one is an answer to a
+    call that may have run, or a 5xx from a proxy or a server that may have
+    run it before failing.
+    """
+    if isinstance(exc, ProtocolError):
+        return _garbled_answer(exc) or (exc.status is not None and exc.status >= 500)
+    return isinstance(exc, ZenooTransportError)
 
 
 def decide(call: Call | ServiceCall, exc: BaseException) -> RetryDecision:
@@ -75,8 +110,8 @@ def decide(call: Call | ServiceCall, exc: BaseException) -> RetryDecision:
     if isinstance(exc, ZenooTransportError) and not exc.request_sent:
         return RetryDecision.RETRY
     if call.is_read:
-        return RetryDecision.RETRY if _lost_after_send(exc) else RetryDecision.RAISE
-    if _lost_after_send(exc) or isinstance(exc, ZenooTransportError):
+        return RetryDecision.RETRY if _read_may_resend(exc) else RetryDecision.RAISE
+    if _outcome_lost(exc):
         return RetryDecision.OUTCOME_UNKNOWN
     return RetryDecision.RAISE
 
@@ -90,15 +125,28 @@ def _call_name(call: Call | ServiceCall) -> tuple[str, str]:
 def _what_happened(exc: BaseException) -> str:
     if isinstance(exc, ReadTimeout):
         return "no answer came before the read timeout"
+    if isinstance(exc, TimeoutError):
+        return "no answer came in time"
     if isinstance(exc, ProtocolError):
-        return f"a proxy answered HTTP {exc.status} instead of Odoo"
+        if exc.status in PROXY_STATUSES:
+            return f"a proxy answered HTTP {exc.status} instead of Odoo"
+        if exc.status is None:
+            return "the answer could not be read (malformed or cut short)"
+        if exc.status < 300:
+            return f"the HTTP {exc.status} answer was truncated or could not be decoded"
+        return f"the server answered HTTP {exc.status} instead of the call's result"
     return "the connection was lost"
 
 
 def outcome_unknown(call: Call | ServiceCall, exc: BaseException) -> OutcomeUnknownError:
-    """The error raised for a data-changing ``call`` whose answer ``exc`` lost."""
+    """The error raised for a data-changing ``call`` whose answer ``exc`` lost.
+
+    An :class:`~zenoo_rpc.errors.OutcomeUnknownTimeout` (also a
+    ``TimeoutError``) when ``exc`` is a timeout.
+    """
     model, method = _call_name(call)
-    return OutcomeUnknownError(
+    cls = OutcomeUnknownTimeout if isinstance(exc, TimeoutError) else OutcomeUnknownError
+    return cls(
         f"{model}.{method} may or may not have run on the server: {_what_happened(exc)} "
         "after the request was sent. It was not retried; check the records before "
         "sending it again.",
@@ -145,7 +193,8 @@ class RetryPolicy:
         :param send: sends ``call`` once; called again for each attempt.
         :param on_retry: awaited before each wait, e.g. to emit a ``retry`` event.
         :raises OutcomeUnknownError: a data-changing call lost its answer after
-            being sent; ``__cause__`` is the transport error.
+            being sent; ``__cause__`` is the transport or protocol error. An
+            :class:`~zenoo_rpc.errors.OutcomeUnknownTimeout` when it timed out.
         :raises CircuitOpenError: the breaker refused the attempt.
         """
         attempt = 1

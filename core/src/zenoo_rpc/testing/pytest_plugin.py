@@ -33,6 +33,11 @@ from zenoo_rpc.testing.transport import register_emulator, unregister_emulator
 
 __all__ = ["odoo_emulator", "odoo_server_url", "zenoo_client", "zenoo_mock"]
 
+try:  # async fixtures must be pytest-asyncio's to work in its default strict mode
+    from pytest_asyncio import fixture as async_fixture
+except ImportError:  # pragma: no cover - another async plugin (anyio) handles them
+    async_fixture = pytest.fixture  # type: ignore[assignment]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -56,7 +61,7 @@ def odoo_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
         unregister_emulator(name)
 
 
-@pytest.fixture
+@async_fixture
 async def zenoo_client(odoo_emulator: Emulator) -> AsyncIterator[ZenooClient]:
     url = odoo_emulator.memory_url
     database = next(iter(odoo_emulator.databases))
@@ -65,7 +70,7 @@ async def zenoo_client(odoo_emulator: Emulator) -> AsyncIterator[ZenooClient]:
         yield client
 
 
-@pytest.fixture
+@async_fixture
 async def odoo_server_url(odoo_emulator: Emulator) -> AsyncIterator[str]:
     from zenoo_rpc.testing.emulator.serve import serve_emulator
 
@@ -73,7 +78,7 @@ async def odoo_server_url(odoo_emulator: Emulator) -> AsyncIterator[str]:
         yield url
 
 
-@pytest.fixture
+@async_fixture
 async def zenoo_mock() -> AsyncIterator[MockClient]:
     client = MockClient()
     yield client

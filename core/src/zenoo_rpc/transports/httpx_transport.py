@@ -22,6 +22,7 @@ from zenoo_rpc.errors import (
     ConnectError,
     ConnectionLost,
     ConnectTimeout,
+    InvalidRequestError,
     ProtocolError,
     ReadTimeout,
     ZenooError,
@@ -86,8 +87,11 @@ class HttpxTransport:
             timeout = self._timeouts.get(request.timeout)
             if timeout is None:
                 timeout = self._timeouts[request.timeout] = httpx.Timeout(request.timeout)
+        client = self._client
+        if client.is_closed:
+            raise self._closed_error(url)
         try:
-            response = await self._client.request(
+            built = client.build_request(
                 request.method,
                 url,
                 content=request.content or None,
@@ -96,13 +100,43 @@ class HttpxTransport:
             )
         except httpx.InvalidURL as exc:
             raise ConfigError(f"invalid URL {url!r}: {exc}") from exc
+        except UnicodeEncodeError as exc:
+            raise InvalidRequestError(
+                f"{request.method} {url}: header values must be ASCII text ({exc.reason})",
+                url=url,
+            ) from None
+        try:
+            response = await client.send(built, stream=True)
         except httpx.HTTPError as exc:
             raise _map_error(exc, request.method, url) from exc
+        except RuntimeError as exc:
+            if client.is_closed:  # closed while we waited (or by whoever injected it)
+                raise self._closed_error(url) from exc
+            raise
+        try:
+            content = await response.aread()
+        except httpx.DecodingError as exc:
+            raise ProtocolError(
+                f"{request.method} {url}: the answer could not be decoded "
+                f"({str(exc) or type(exc).__name__})",
+                status=response.status_code,
+                content_type=response.headers.get("content-type"),
+                url=url,
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise _map_error(exc, request.method, url) from exc
+        finally:
+            await response.aclose()
         return HttpResponse(
             status=response.status_code,
             headers=response.headers.multi_items(),
-            content=response.content,
+            content=content,
         )
+
+    def _closed_error(self, url: str) -> ConnectError:
+        if self._owns_client:
+            return ConnectError("the transport is closed", url=url)
+        return ConnectError("the injected httpx.AsyncClient is closed", url=url)
 
     async def aclose(self) -> None:
         """Close the connections, unless the client was injected. Idempotent."""
@@ -142,6 +176,7 @@ def _map_error(exc: httpx.HTTPError, method: str, url: str) -> ZenooError:
     if isinstance(exc, httpx.TimeoutException):
         return ReadTimeout(f"{what}: no complete answer in time ({detail})", url=url)
     if isinstance(exc, httpx.DecodingError):
+        # Raised while the body is read, where the status is known (see request()).
         return ProtocolError(f"{what}: the answer could not be decoded ({detail})", url=url)
     # RemoteProtocolError, ReadError, WriteError, CloseError, LocalProtocolError and
     # anything new: the request may have been sent, so its outcome is unknown.

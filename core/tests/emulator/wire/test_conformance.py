@@ -40,12 +40,6 @@ ALL_FIELDS = {
     "get_doc_bearer_res_partner",
     "get_doc_bearer_index",
 }
-#: Differences that come from the emulated ORM, not the wire (reported to its owner).
-ORM_GAPS = {
-    "count_stock_picking": "the emulated ORM has no stock.picking model",
-    "jsonrpc_fields_get_res_partner_full": "emulated fields_get gives 'aggregator' to id and "
-    "non-stored integers, and 'translate'/'trim' to the tz selection field",
-}
 #: Headers whose presence must match the capture.
 PRESENCE_HEADERS = ("set-cookie", "www-authenticate", "x-content-type-options")
 
@@ -56,8 +50,6 @@ def _params() -> list[Any]:
         marks = [pytest.mark.skip(reason=SKIPPED[case.name])] if case.name in SKIPPED else []
         if "steps" in case.capture or "response" not in case.capture:
             marks = marks or [pytest.mark.skip(reason="not an HTTP exchange")]
-        if case.name in ORM_GAPS:
-            marks.append(pytest.mark.xfail(reason=ORM_GAPS[case.name], strict=False))
         params.append(pytest.param(case, id=f"{case.version}-{case.name}", marks=marks))
     return params
 

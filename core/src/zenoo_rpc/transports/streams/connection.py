@@ -207,33 +207,37 @@ class Connection(asyncio.Protocol):
                 interim = True
                 continue
             break
-        if is_head or status in (204, 304):
-            body, stop = b"", start
-        elif chunked:
-            body, stop = await self._read_chunked(start, deadline)
-        elif length >= 0:
-            stop = start + length
-            while len(buf) < stop:
-                await self.wait(stop, deadline)
-            with memoryview(buf) as view:
-                body = view[start:stop].tobytes()
-        else:
-            keep = False
-            try:
-                while True:
-                    await self.wait(sys.maxsize, deadline)
-            except Closed as exc:
-                if exc.cause is not None:
-                    raise
-            stop = len(buf)
-            with memoryview(buf) as view:
-                body = view[start:].tobytes()
-        del buf[:stop]
-        if buf:
-            keep = False  # bytes we did not ask for: the framing cannot be trusted
-        if encoding:
-            body = decode_body(body, encoding)
-        return status, headers, body, keep
+        try:
+            if is_head or status in (204, 304):
+                body, stop = b"", start
+            elif chunked:
+                body, stop = await self._read_chunked(start, deadline)
+            elif length >= 0:
+                stop = start + length
+                while len(buf) < stop:
+                    await self.wait(stop, deadline)
+                with memoryview(buf) as view:
+                    body = view[start:stop].tobytes()
+            else:
+                keep = False
+                try:
+                    while True:
+                        await self.wait(sys.maxsize, deadline)
+                except Closed as exc:
+                    if exc.cause is not None:
+                        raise
+                stop = len(buf)
+                with memoryview(buf) as view:
+                    body = view[start:].tobytes()
+            del buf[:stop]
+            if buf:
+                keep = False  # bytes we did not ask for: the framing cannot be trusted
+            if encoding:
+                body = decode_body(body, encoding)
+            return status, headers, body, keep
+        except Malformed as exc:
+            exc.status = status  # the status line was read
+            raise
 
     async def _read_chunked(self, pos: int, deadline: float | None) -> tuple[bytes, int]:
         buf = self.buffer

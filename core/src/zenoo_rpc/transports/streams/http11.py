@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 
+from zenoo_rpc.errors import InvalidRequestError
 from zenoo_rpc.transports.base import HttpRequest
 
 __all__ = ["MAX_HEAD", "Malformed", "decode_body", "encode_request", "parse_head"]
@@ -26,7 +27,14 @@ _NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
 
 
 class Malformed(Exception):
-    """Internal: the bytes received are not an HTTP/1.x response."""
+    """Internal: the bytes received are not an HTTP/1.x response.
+
+    ``status`` is the response's status when its status line was read.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 def encode_request(
@@ -38,10 +46,15 @@ def encode_request(
     (the caller's are dropped), so the framing always matches the body we send.
     Header names must be tokens and values must not hold CR or LF: nothing a
     caller passes can split the request.
+
+    :raises InvalidRequestError: for a path or header that HTTP cannot carry.
     """
     path = prefix + request.path
     if not path.startswith("/") or " " in path or "\r" in path or "\n" in path:
-        raise ValueError(f"invalid request path {request.path!r}")
+        raise InvalidRequestError(
+            f"invalid request path {request.path!r}: it must start with / and hold no "
+            "space, CR or LF (percent-encode them)"
+        )
     lines = [f"{request.method} {path} HTTP/1.1\r\n", host_line]
     has_agent = close_after = False
     for name, value in request.headers.items():
@@ -49,7 +62,7 @@ def encode_request(
         if lname in _OWNED_HEADERS:
             continue
         if "\r" in value or "\n" in value or not _TOKEN.fullmatch(name):
-            raise ValueError(f"invalid HTTP header {name!r}")
+            raise InvalidRequestError(f"invalid HTTP header {name!r}")
         if lname == "user-agent":
             has_agent = True
         elif lname == "connection" and "close" in value.lower():
@@ -64,7 +77,7 @@ def encode_request(
     try:
         head = "".join(lines).encode("latin-1")
     except UnicodeEncodeError:
-        raise ValueError("HTTP header values must be latin-1 text") from None
+        raise InvalidRequestError("HTTP header values must be latin-1 text") from None
     return head + content, close_after
 
 
@@ -89,13 +102,13 @@ def parse_head(
             continue
         name, sep, value = line.partition(":")
         if not sep:
-            raise Malformed(f"bad header line {line[:80]!r}")
+            raise Malformed(f"bad header line {line[:80]!r}", status=status)
         value = value.strip()
         headers.append((name, value))
         lname = name.lower()
         if lname == "content-length":
             if not value.isdigit() or (length >= 0 and int(value) != length):
-                raise Malformed(f"bad Content-Length {value[:40]!r}")
+                raise Malformed(f"bad Content-Length {value[:40]!r}", status=status)
             length = int(value)
         elif lname == "transfer-encoding":
             chunked = value.lower().rsplit(",", 1)[-1].strip() == "chunked"

@@ -8,11 +8,13 @@ from urllib.parse import urlsplit
 
 from zenoo_rpc.__about__ import __version__
 from zenoo_rpc.errors import (
+    ConfigError,
     ConnectError,
     ConnectionLost,
     ConnectTimeout,
     ProtocolError,
     ReadTimeout,
+    redact,
 )
 from zenoo_rpc.transports.base import HttpRequest, HttpResponse, TransportOptions, TransportSpec
 from zenoo_rpc.transports.streams.connection import Closed, Connection, TimedOut
@@ -33,7 +35,7 @@ class StreamsTransport:
     def __init__(self, options: TransportOptions) -> None:
         parts = urlsplit(options.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) base URL: {options.base_url!r}")
+            raise ConfigError(f"not an http(s) base URL: {options.base_url!r}")
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
@@ -204,8 +206,9 @@ class StreamsTransport:
             ) from None
         except Malformed as exc:
             raise ProtocolError(
-                f"invalid HTTP response from {self._url}: {exc}",
-                body_start=bytes(conn.buffer[:200]).decode("latin-1"),
+                f"invalid HTTP response from {self._url}: {redact(str(exc))}",
+                status=exc.status,
+                body_start=redact(bytes(conn.buffer[:200]).decode("latin-1")),
                 url=self._url,
             ) from None
         finally:

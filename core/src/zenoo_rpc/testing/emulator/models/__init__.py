@@ -1,5 +1,5 @@
 """The emulated Odoo models (what the ``base``, ``contacts``, ``product``, ``sale`` and
-``mail`` apps define, trimmed to the fields clients use)."""
+``stock`` and ``mail`` apps define, trimmed to the fields clients use)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from .res_country import ResCountry
 from .res_partner import ResPartner, ResPartnerCategory
 from .res_users import ResGroups, ResUsers
 from .sale import SaleOrder, SaleOrderLine
+from .stock import StockPicking
 
 __all__ = ["ALL_MODELS"]
 
 #: Every model class a database registers (``_since`` filters them per version).
 ALL_MODELS: tuple[type[ModelCore], ...] = (
     ResCurrency, ResCountry, ResCompany, ResPartnerCategory, ResPartner, ResGroups, ResUsers,
-    ProductProduct, SaleOrder, SaleOrderLine, IrAttachment, MailMessage, IrModelData,
+    ProductProduct, SaleOrder, SaleOrderLine, StockPicking, IrAttachment, MailMessage, IrModelData,
 )  # fmt: skip

@@ -18,6 +18,7 @@ class ResCountry(BaseModel):
     name = fields.Char("Country Name", required=True)
     code = fields.Char(
         "Country Code",
+        size=2,
         help="The ISO country code in two chars. \nYou can use this field for quick search.",
     )
     phone_code = fields.Integer("Country Calling Code", default=0)

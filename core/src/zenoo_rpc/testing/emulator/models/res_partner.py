@@ -9,6 +9,7 @@ from zenoo_rpc.testing.emulator.orm import fields
 from zenoo_rpc.testing.emulator.orm.base import BaseModel
 
 from .mail import MailThread
+from .timezones import TZ_HELP, TZ_SELECTION
 
 __all__ = ["ResPartner", "ResPartnerCategory"]
 
@@ -76,11 +77,15 @@ class ResPartner(MailThread):
         help="All the emails and documents sent to this contact will be "
         "translated in this language.",
     )
-    tz = fields.Char("Timezone")
+    tz = fields.Selection(TZ_SELECTION, "Timezone", help=TZ_HELP)
     user_id = fields.Many2one(
         "res.users", "Salesperson", help="The internal user in charge of this contact."
     )
-    vat = fields.Char("Tax ID")
+    vat = fields.Char(
+        "Tax ID",
+        help="The Tax Identification Number. Values here will be validated based on the country "
+        "format. You can use '/' to indicate that the partner is not subject to tax.",
+    )
     website = fields.Char("Website Link")
     comment = fields.Html("Notes")
     category_id = fields.Many2many("res.partner.category", "Tags")
@@ -91,11 +96,16 @@ class ResPartner(MailThread):
     )
     street = fields.Char("Street")
     street2 = fields.Char("Street2")
-    zip = fields.Char("Zip")
+    zip = fields.Char("Zip", change_default=True)
     city = fields.Char("City")
     country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
     country_code = fields.Char(
-        "Country Code", related="country_id.code", store=False, readonly=True
+        "Country Code",
+        related="country_id.code",
+        store=False,
+        readonly=True,
+        size=2,
+        help="The ISO country code in two chars. \nYou can use this field for quick search.",
     )
     email = fields.Char("Email")
     phone = fields.Char("Phone")
@@ -129,7 +139,10 @@ class ResPartner(MailThread):
     )
     sale_order_ids = fields.One2many("sale.order", "partner_id", "Sales Order")
     sale_order_count = fields.Integer(
-        "Sale Order Count", compute="_compute_sale_order_count", store=False
+        "Sale Order Count",
+        compute="_compute_sale_order_count",
+        store=False,
+        groups="sales_team.group_sale_salesman",
     )
     properties = fields.Json("Properties", since=19)
 

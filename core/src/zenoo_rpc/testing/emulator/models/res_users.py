@@ -14,6 +14,8 @@ from zenoo_rpc.testing.emulator.orm.access import GROUP_BY_XMLID
 from zenoo_rpc.testing.emulator.orm.base import BaseModel
 from zenoo_rpc.testing.emulator.orm.crud import CrudModel
 
+from .timezones import TZ_HELP, TZ_SELECTION
+
 __all__ = ["SELF_WRITEABLE", "ResGroups", "ResUsers"]
 
 #: Fields a user may change on their own record without the Access Rights group.
@@ -55,7 +57,7 @@ class ResUsers(BaseModel):
     signature = fields.Html("Email Signature")
     active = fields.Boolean("Active", default=True)
     lang = fields.Selection([("en_US", "English (US)")], "Language", default="en_US")
-    tz = fields.Char("Timezone", default="Europe/Brussels")
+    tz = fields.Selection(TZ_SELECTION, "Timezone", default="Europe/Brussels", help=TZ_HELP)
     company_id = fields.Many2one(
         "res.company", "Company", required=True, ondelete="restrict", default=lambda model: 1
     )

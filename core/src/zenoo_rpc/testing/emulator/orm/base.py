@@ -14,6 +14,7 @@ from . import fields
 from .crud import CrudModel
 from .model import ModelCore
 from .read_group import GroupedModel
+from .recordset import RecordsetCore
 from .web_read import WebModel
 
 __all__ = ["BaseModel"]
@@ -25,14 +26,20 @@ class BaseModel(WebModel):
     _name: ClassVar[str] = "base"
 
     id = fields.Integer("ID", readonly=True)
-    display_name = fields.Char("Display Name", compute="_compute_display_name", store=False)
+    #: Searchable as in Odoo (``_search_display_name``): the domain evaluator computes it.
+    display_name = fields.Char(
+        "Display Name",
+        compute="_compute_display_name",
+        store=False,
+        search="_search_display_name",
+    )
     create_uid = fields.Many2one("res.users", "Created by", readonly=True)
     create_date = fields.Datetime("Created on", readonly=True)
     write_uid = fields.Many2one("res.users", "Last Updated by", readonly=True)
     write_date = fields.Datetime("Last Updated on", readonly=True)
 
 
-for _layer in (ModelCore, CrudModel, GroupedModel, WebModel, BaseModel):
+for _layer in (RecordsetCore, ModelCore, CrudModel, GroupedModel, WebModel, BaseModel):
     for _attr, _func in vars(_layer).items():
         if not _attr.startswith("__") and callable(_func) and hasattr(_func, "__qualname__"):
             _func.__qualname__ = f"BaseModel.{_attr}"

@@ -1,41 +1,33 @@
-"""Finding, loading and calling plugins: one pluggy manager per client, behind a typed facade.
-
-Writing a plugin takes a module with ``@hookimpl`` functions (see
-:mod:`zenoo_rpc.hookspecs` for the hooks) and, to be installable, an entry point::
-
-    # pyproject.toml of zenoo-rpc-audit
-    [project.entry-points.zenoo_rpc]
-    audit = "zenoo_rpc_audit"
-
-Installed plugins are listed without being imported (:func:`available_plugins`);
-only those named in config (``plugins = ["audit"]``) are imported. A name that
-is not an entry point is imported as a dotted module path, for in-house hooks
-that are not packaged (``plugins = ["mycompany.odoo_hooks"]``).
-``ZENOO_PLUGINS`` overrides the config for the day a plugin breaks production:
-``ZENOO_PLUGINS=""`` loads only the built-ins, ``ZENOO_PLUGINS="a,b"`` loads
-exactly ``a`` and ``b``.
-"""
+"""``PluginHost``: one pluggy manager per client, behind a typed facade (a method per hook)."""
 
 from __future__ import annotations
 
 import difflib
 import importlib
 import importlib.metadata
-import importlib.util
 import inspect
 import logging
-import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 import pluggy
 
 from zenoo_rpc import hookspecs
 from zenoo_rpc.cache.base import CacheBackendSpec
 from zenoo_rpc.errors import PluginError, PluginImportError, UnknownPluginError
 from zenoo_rpc.hookspecs import PROJECT_NAME
+from zenoo_rpc.plugins.discovery import (
+    _MODULE_PATH,
+    BUILTIN_PLUGIN,
+    PLUGINS_ENV,
+    PluginInfo,
+    _distribution_of,
+    _entry_points,
+    _info,
+    _location,
+    _module_exists,
+    plugins_from_env,
+)
 from zenoo_rpc.transports.base import TransportSpec
 
 if TYPE_CHECKING:
@@ -43,78 +35,12 @@ if TYPE_CHECKING:
 
     from zenoo_rpc.config import ZenooConfig
     from zenoo_rpc.events import Event
-    from zenoo_rpc.middleware import Middleware
+    from zenoo_rpc.middleware import MiddlewareFunction
     from zenoo_rpc.retry import RetryStrategySpec
 
-__all__ = [
-    "BUILTIN_PLUGIN",
-    "ENTRY_POINT_GROUP",
-    "PLUGINS_ENV",
-    "PluginHost",
-    "PluginInfo",
-    "available_plugins",
-    "plugins_from_env",
-]
+__all__ = ["PluginHost"]
 
 log = logging.getLogger(__name__)
-
-#: The entry-point group installed plugins declare themselves in.
-ENTRY_POINT_GROUP = PROJECT_NAME
-#: The module registering zenoo-rpc's own transports, cache backend and retry strategies.
-BUILTIN_PLUGIN = "zenoo_rpc.builtin"
-#: Comma-separated plugin names that replace the configured list ("" = built-ins only).
-PLUGINS_ENV = "ZENOO_PLUGINS"
-
-_MODULE_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-
-
-class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """An installed or loaded plugin.
-
-    :ivar name: the name used in config (entry-point name or module path).
-    :ivar value: what it loads (``module`` or ``module:attribute``).
-    :ivar distribution: the distribution that provides it (``zenoo-rpc-audit``).
-    :ivar version: that distribution's version.
-    """
-
-    name: str
-    value: str
-    distribution: str | None = None
-    version: str | None = None
-
-
-def _entry_points() -> dict[str, list[importlib.metadata.EntryPoint]]:
-    found: dict[str, list[importlib.metadata.EntryPoint]] = {}
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(entry_point.name, []).append(entry_point)
-    return found
-
-
-def _info(entry_point: importlib.metadata.EntryPoint) -> PluginInfo:
-    dist = entry_point.dist
-    return PluginInfo(
-        name=entry_point.name,
-        value=entry_point.value,
-        distribution=dist.metadata["Name"] if dist is not None else None,
-        version=dist.version if dist is not None else None,
-    )
-
-
-def available_plugins() -> dict[str, PluginInfo]:
-    """Installed plugins by name, read from package metadata without importing any."""
-    return {name: _info(eps[0]) for name, eps in sorted(_entry_points().items())}
-
-
-def plugins_from_env(
-    enabled: Sequence[str] | None, env: Mapping[str, str] | None = None
-) -> list[str]:
-    """The plugin names to load: ``$ZENOO_PLUGINS`` if set, else ``enabled``, de-duplicated."""
-    env = os.environ if env is None else env
-    names: Iterable[str] = enabled or ()
-    if PLUGINS_ENV in env:
-        names = env[PLUGINS_ENV].split(",")
-        log.info("%s overrides the configured plugins: %r", PLUGINS_ENV, env[PLUGINS_ENV])
-    return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
 class PluginHost:
@@ -285,10 +211,17 @@ class PluginHost:
 
         return self._collect("zenoo_register_retry_strategies", "retry strategy", RetryStrategySpec)
 
-    def middlewares(self, client: Any, config: ZenooConfig) -> list[Middleware]:
-        """The plugins' middlewares for ``client`` (``zenoo_middleware``), outermost first."""
-        found: list[Middleware] = []
+    def middlewares(
+        self, client: Any, config: ZenooConfig, *, only: str | None = None
+    ) -> list[MiddlewareFunction]:
+        """The plugins' middlewares for ``client`` (``zenoo_middleware``), outermost first.
+
+        ``only`` restricts it to the plugin registered under that name.
+        """
+        found: list[MiddlewareFunction] = []
         for impl in self._impls("zenoo_middleware"):
+            if only is not None and impl.plugin_name != only:
+                continue
             middleware = self._call(impl, "zenoo_middleware", client=client, config=config)
             if middleware is None:
                 continue
@@ -299,6 +232,19 @@ class PluginHost:
                 )
             found.append(middleware)
         return found
+
+    def middleware_of(
+        self, name: str, client: Any, config: ZenooConfig
+    ) -> MiddlewareFunction | None:
+        """The middleware the plugin registered as ``name`` gives ``client``, if any."""
+        found = self.middlewares(client, config, only=name)
+        return found[0] if found else None
+
+    def unregister(self, name: str) -> None:
+        """Forget the plugin registered as ``name`` (no error if there is none)."""
+        if self._pm.get_plugin(name) is not None:
+            self._pm.unregister(name=name)
+        self._loaded.pop(name, None)
 
     def event_listeners(self) -> list[Callable[[Event], Any]]:
         """The ``zenoo_event`` implementations, one callable each.
@@ -364,35 +310,3 @@ def _ignoring_event(function: Callable[[], Any]) -> Callable[[Event], Any]:
 
 def _hook_names() -> list[str]:
     return [name for name in hookspecs.__all__ if name.startswith("zenoo_")]
-
-
-def _location(plugin: object) -> str:
-    if inspect.ismodule(plugin):
-        return plugin.__name__
-    return f"{type(plugin).__module__}:{type(plugin).__qualname__}"
-
-
-def _module_exists(name: str) -> bool:
-    """Whether ``name`` can be found, without importing it (its parents may be imported)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError as exc:
-        # A missing parent means no such module; a missing dependency of an
-        # existing package is an import error for _import to report.
-        missing = exc.name or ""
-        return not (name == missing or name.startswith(missing + "."))
-    except Exception:
-        return True
-
-
-def _distribution_of(module: str) -> tuple[str | None, str | None]:
-    top = module.split(".", 1)[0].split(":", 1)[0]
-    names = importlib.metadata.packages_distributions().get(top)
-    if not names and top == PROJECT_NAME:  # editable installs do not list their packages
-        names = ["zenoo-rpc"]
-    if not names:
-        return None, None
-    try:
-        return names[0], importlib.metadata.version(names[0])
-    except importlib.metadata.PackageNotFoundError:
-        return names[0], None
