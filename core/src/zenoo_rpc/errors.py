@@ -60,6 +60,11 @@ __all__ = [
 class ZenooError(Exception):
     """Root of every error raised by zenoo-rpc."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors and attributes survive pickling (multiprocessing,
+        # task queues) without each subclass spelling it out.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
 
 # --------------------------------------------------------------------------- configuration
 
@@ -71,9 +76,6 @@ class ConfigError(ZenooError, ValueError):
         self.path = path
         self.source = source
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class PluginError(ZenooError):
@@ -101,9 +103,6 @@ class ZenooTransportError(ZenooError, ConnectionError):
     def __init__(self, message: str, *, url: str | None = None):
         self.url = url
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class ConnectError(ZenooTransportError):
@@ -146,9 +145,6 @@ class ProtocolError(ZenooError):
         self.url = url
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
 
 class InvalidRequestError(ProtocolError, ValueError):
     """zenoo-rpc refused to send a request HTTP cannot carry; nothing was sent.
@@ -176,9 +172,6 @@ class OutcomeUnknownError(ZenooError):
         self.method = method
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
 
 class OutcomeUnknownTimeout(OutcomeUnknownError, TimeoutError):
     """An :class:`OutcomeUnknownError` whose answer was lost to a timeout.
@@ -196,9 +189,6 @@ class CircuitOpenError(ZenooError):
     def __init__(self, message: str, *, retry_after: float = 0.0):
         self.retry_after = retry_after
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class CacheError(ZenooError):
@@ -249,9 +239,6 @@ class OdooServerError(ZenooError):
             f"{type(self).__name__}(name={self.name!r}, message={self.message!r}, "
             f"status={self.status!r})"
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), (self.message,), self.__dict__))
 
 
 class UserError(OdooServerError):
@@ -337,9 +324,6 @@ class NamedArgumentsRequired(ZenooError, TypeError):
         self.method = method
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
-
 
 class ArgumentEncodingError(ZenooError, TypeError):
     """The arguments of a call hold a value JSON cannot carry; nothing was sent.
@@ -354,9 +338,6 @@ class ArgumentEncodingError(ZenooError, TypeError):
         self.method = method
         self.type_name = type_name
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class NotAuthenticated(ZenooError):

@@ -99,6 +99,14 @@ class Protocol(ABC):
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        #: The current login (a protocol-specific value with ``db`` and ``uid``),
+        #: replaced as a whole so a failed re-login never leaves half a state.
+        self._login: Any = None
+
+    def __repr__(self) -> str:
+        login = self._login
+        db, uid = (login.db, login.uid) if login is not None else (None, None)
+        return f"{type(self).__name__}(db={db!r}, uid={uid!r})"
 
     @abstractmethod
     async def authenticate(

@@ -114,11 +114,6 @@ class Json2Protocol(Protocol):
         self.jsonrpc_path = jsonrpc_path
         self._login: _Login | None = None
 
-    def __repr__(self) -> str:
-        login = self._login
-        db, uid = (login.db, login.uid) if login is not None else (None, None)
-        return f"Json2Protocol(db={db!r}, uid={uid!r})"
-
     # ------------------------------------------------------------------ wire
 
     async def _send(

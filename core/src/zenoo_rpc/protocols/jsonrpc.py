@@ -127,11 +127,6 @@ class JsonRpcProtocol(Protocol):
         self.path = path
         self._login: _Login | None = None
 
-    def __repr__(self) -> str:
-        login = self._login
-        db, uid = (login.db, login.uid) if login is not None else (None, None)
-        return f"JsonRpcProtocol(db={db!r}, uid={uid!r})"
-
     async def authenticate(
         self, credentials: Credentials, *, timeout: float | None = None
     ) -> Session:

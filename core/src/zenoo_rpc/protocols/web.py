@@ -104,11 +104,6 @@ class WebSessionProtocol(Protocol):
         self.jsonrpc_path = jsonrpc_path
         self._login: _Login | None = None
 
-    def __repr__(self) -> str:
-        login = self._login
-        db, uid = (login.db, login.uid) if login is not None else (None, None)
-        return f"WebSessionProtocol(db={db!r}, uid={uid!r})"
-
     @property
     def session_cookie(self) -> str | None:
         """The current ``session_id`` cookie, or ``None`` when not logged in.
