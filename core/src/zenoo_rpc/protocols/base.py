@@ -128,13 +128,30 @@ class Protocol(ABC):
         propagate unchanged.
         """
 
+    #: Where legacy service calls (``db.list``, ``common.version``...) are sent.
+    jsonrpc_path: str = "/jsonrpc"
+
     async def service(self, call: ServiceCall) -> Any:
         """Run a legacy service method (``common``, ``db``); needs no login.
 
-        Protocols without services answer over ``/jsonrpc``, which every
-        server up to 21 keeps.
+        Every protocol sends them over ``/jsonrpc``, which every server up to
+        21 keeps; JSON-2 and the web routes have no services of their own.
         """
-        raise NotImplementedError(f"{self.name} has no service calls")
+        from zenoo_rpc.protocols.jsonrpc import call_service, service_secrets
+
+        login = self._login
+        return await call_service(
+            self.transport,
+            call.service,
+            call.method,
+            call.args,
+            path=self.jsonrpc_path,
+            timeout=call.timeout,
+            secrets=(
+                *(login.secrets if login is not None else ()),
+                *service_secrets(call.service, call.method, call.args),
+            ),
+        )
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
         """The server's version, without logging in."""

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from zenoo_rpc.call import Call, ServiceCall
+from zenoo_rpc.call import Call
 from zenoo_rpc.errors import (
     ConfigError,
     DatabaseNotFound,
@@ -33,7 +33,7 @@ from zenoo_rpc.errors import (
 )
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
 from zenoo_rpc.protocols.envelope import encode_json
-from zenoo_rpc.protocols.jsonrpc import call_service, service_secrets
+from zenoo_rpc.protocols.jsonrpc import call_service
 from zenoo_rpc.protocols.server_errors import server_error, unexpected_body
 from zenoo_rpc.protocols.signatures import (
     DocModel,
@@ -305,18 +305,6 @@ class Json2Protocol(Protocol):
             )
         return signature
 
-    async def service(self, call: ServiceCall) -> Any:
-        """A legacy service method, over ``/jsonrpc`` (JSON-2 has no services)."""
-        return await call_service(
-            self.transport,
-            call.service,
-            call.method,
-            call.args,
-            path=self.jsonrpc_path,
-            timeout=call.timeout,
-            secrets=(*self._secrets(), *service_secrets(call.service, call.method, call.args)),
-        )
-
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
         """``GET /json/version`` (Odoo 19+), else ``common.version`` over ``/jsonrpc``."""
         path = "/json/version"
@@ -354,10 +342,6 @@ class Json2Protocol(Protocol):
         return ServerVersion(
             server_version=answer.version, server_version_info=info, server_serie=serie
         )
-
-    def _secrets(self) -> tuple[str, ...]:
-        login = self._login
-        return login.secrets if login is not None else ()
 
     async def logout(self) -> None:
         """Forget the API key (JSON-2 has no server-side session)."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from zenoo_rpc.call import Call, ServiceCall
+from zenoo_rpc.call import Call
 from zenoo_rpc.errors import AccessDenied, ConfigError, NotAuthenticated
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
 from zenoo_rpc.protocols.envelope import (
@@ -124,7 +124,7 @@ class JsonRpcProtocol(Protocol):
 
     def __init__(self, transport: Transport, *, path: str = "/jsonrpc") -> None:
         super().__init__(transport)
-        self.path = path
+        self.path = self.jsonrpc_path = path
         self._login: _Login | None = None
 
     async def authenticate(
@@ -196,18 +196,6 @@ class JsonRpcProtocol(Protocol):
             call=call,
         )
 
-    async def service(self, call: ServiceCall) -> Any:
-        """A legacy service method (``db.list``, ``common.version``...); needs no login."""
-        return await call_service(
-            self.transport,
-            call.service,
-            call.method,
-            call.args,
-            path=self.path,
-            timeout=call.timeout,
-            secrets=(*self._secrets(), *service_secrets(call.service, call.method, call.args)),
-        )
-
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
         """``common.version``."""
         version: ServerVersion = await call_service(
@@ -220,10 +208,6 @@ class JsonRpcProtocol(Protocol):
             result_type=ServerVersion,
         )
         return version
-
-    def _secrets(self) -> tuple[str, ...]:
-        login = self._login
-        return login.secrets if login is not None else ()
 
     async def logout(self) -> None:
         """Forget the uid and the secret (JSON-RPC has no server-side session)."""

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from zenoo_rpc.call import Call, ServiceCall
+from zenoo_rpc.call import Call
 from zenoo_rpc.errors import (
     AccessDenied,
     ConfigError,
@@ -31,7 +31,6 @@ from zenoo_rpc.protocols.envelope import (
     decode_jsonrpc_response,
     encode_jsonrpc_request,
 )
-from zenoo_rpc.protocols.jsonrpc import call_service, service_secrets
 from zenoo_rpc.transports.base import HttpRequest, HttpResponse, Transport
 
 __all__ = ["CallKwParams", "WebSessionProtocol", "session_cookie"]
@@ -249,22 +248,6 @@ class WebSessionProtocol(Protocol):
             call=call,
         )
         return result
-
-    async def service(self, call: ServiceCall) -> Any:
-        """A legacy service method, over ``/jsonrpc`` (the web routes have none)."""
-        login = self._login
-        return await call_service(
-            self.transport,
-            call.service,
-            call.method,
-            call.args,
-            path=self.jsonrpc_path,
-            timeout=call.timeout,
-            secrets=(
-                *(login.secrets if login is not None else ()),
-                *service_secrets(call.service, call.method, call.args),
-            ),
-        )
 
     async def version(self, *, timeout: float | None = None) -> ServerVersion:
         """``/web/webclient/version_info`` (no login needed, every Odoo version)."""
