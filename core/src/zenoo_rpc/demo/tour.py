@@ -47,13 +47,6 @@ def _say(title: str) -> None:
     print(f"\n== {title}")
 
 
-def _none_for_false(row: dict[str, object]) -> dict[str, object]:
-    return {
-        key: (None if value is False and key != "is_company" else value)
-        for key, value in row.items()
-    }
-
-
 async def tour() -> None:
     async with ZenooClient() as client:
         _say(f"Connected to {client.url}")
@@ -67,14 +60,15 @@ async def tour() -> None:
         print(f"plugins: {', '.join(client.plugins.plugin_names())}")
 
         _say("A typed query: the first five companies")
-        rows = await client.search_read(
+        partners = await client.search_read(
             "res.partner",
             [("is_company", "=", True)],
             fields=["name", "email", "is_company", "country_id"],
             limit=5,
             order="name",
+            as_type=Partner,
         )
-        for partner in msgspec.convert([_none_for_false(r) for r in rows], list[Partner]):
+        for partner in partners:
             country = partner.country_id[1] if partner.country_id else "-"
             print(f"  #{partner.id:<4} {partner.name:<32} {partner.email or '-':<34} {country}")
 
