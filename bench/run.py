@@ -1,12 +1,15 @@
 """Client CPU per ``search_read`` of 80 partners (about 50 KB), zenoo-rpc against its peers.
 
-Usage: ``python bench/run.py [--quick] [--calls N] [--rounds R] [--only a,b]``.
+Usage: ``python bench/run.py [--suite clients|emulator|all] [--quick] [--calls N] [--rounds R]
+[--only a,b]``.
 
 Each client runs in its own process from its own venv under ``bench/.venvs/``
 (created with uv on first use, reused while its requirements are unchanged;
 the local zenoo-rpc is reinstalled when ``core/`` changes). One loopback
 server (``bench/server.py``, another process) answers instantly. Rounds
-alternate between the clients; the table shows each client's median. Results
+alternate between the clients; the table shows each client's median. Then the
+emulator suite (``bench/emulator_bench.py``): the in-memory Odoo's requests/s
+over loopback, calls/s in-process and memory for 100 000 partners. Results
 also go to ``bench/results/latest.json``. See ``bench/README.md``.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -25,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import emulator_bench
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -107,11 +113,20 @@ def _python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def _local_dir(requirement: str) -> Path | None:
+    """The directory of a local requirement (``path`` or ``path[extra]``), else None."""
+    path = Path(requirement.split("[", 1)[0])
+    return path if path.is_dir() else None
+
+
 def _shown(requirements: list[str]) -> list[str]:
     """Requirements with local paths shown relative to the repository (no machine paths)."""
-    return [
-        str(Path(r).resolve().relative_to(REPO)) if Path(r).is_dir() else r for r in requirements
-    ]
+    shown = []
+    for r in requirements:
+        local = _local_dir(r)
+        extras = "[" + r.split("[", 1)[1] if "[" in r else ""
+        shown.append(f"{local.resolve().relative_to(REPO)}{extras}" if local else r)
+    return shown
 
 
 def _tree_fingerprint(root: Path) -> str:
@@ -127,7 +142,7 @@ def ensure_venv(name: str, requirements: list[str]) -> tuple[Path, str]:
     """(python of the venv, "" or why it could not be made)."""
     venv = VENVS / name
     python = _python(venv)
-    local = [Path(r) for r in requirements if Path(r).is_dir()]
+    local = [path for r in requirements if (path := _local_dir(r))]
     spec = {
         "python": sys.version,
         "requirements": _shown(requirements),
@@ -303,12 +318,35 @@ def report(chosen: list[Client], params: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--suite",
+        choices=("clients", "emulator", "all"),
+        default="all",
+        help="the clients' CPU table, the emulator's performance, or both (default)",
+    )
     parser.add_argument("--quick", action="store_true", help="200 calls, 3 rounds")
     parser.add_argument("--calls", type=int)
     parser.add_argument("--warmup", type=int)
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--only", default="", help="comma-separated client names")
     args = parser.parse_args()
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "suite": args.suite,
+    }
+    if args.suite in ("clients", "all"):
+        results.update(run_clients(args))
+    if args.suite in ("emulator", "all"):
+        results["emulator"] = run_emulator(quick=args.quick)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+def run_clients(args: argparse.Namespace) -> dict[str, Any]:
+    """The clients' CPU table; its results (parameters, clients, targets)."""
     calls = args.calls or (200 if args.quick else 2000)
     warmup = args.warmup or (50 if args.quick else 200)
     rounds = args.rounds or (3 if args.quick else 5)
@@ -347,11 +385,7 @@ def main() -> None:
         server.wait(timeout=10)
 
     params = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seconds": round(time.time() - started, 1),
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
         "calls": calls,
         "warmup": warmup,
         "rounds": rounds,
@@ -359,11 +393,35 @@ def main() -> None:
     }
     print(
         f"\n{calls} calls x {rounds} rounds per client, {params['response_bytes']} byte answers, "
-        f"Python {params['python']}; median of rounds, client process CPU only"
+        f"Python {sys.version.split()[0]}; median of rounds, client process CPU only"
     )
-    results = report(chosen, params)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    return report(chosen, params)
+
+
+def emulator_python() -> tuple[str, str]:
+    """(an interpreter with this repo's ``zenoo_rpc[emulator]``, "" or why there is none).
+
+    The running one when it imports ``zenoo_rpc`` from ``core/`` and has uvicorn
+    (``nox -s bench`` installs ``core[emulator]``); else the venv
+    ``bench/.venvs/zenoo-emulator``, made like the clients' venvs.
+    """
+    zenoo = importlib.util.find_spec("zenoo_rpc")
+    origin = Path(zenoo.origin).resolve() if zenoo and zenoo.origin else None
+    if origin and origin.is_relative_to(CORE) and importlib.util.find_spec("uvicorn"):
+        return sys.executable, ""
+    python, problem = ensure_venv("zenoo-emulator", [f"{CORE}[emulator]"])
+    return str(python), problem
+
+
+def run_emulator(*, quick: bool) -> dict[str, Any]:
+    """The emulator's section: requests/s, calls/s, memory; printed, and returned for the JSON."""
+    python, problem = emulator_python()
+    if problem:
+        print(f"\nEmulator: not measured: unavailable: {problem}")
+        return {"error": f"unavailable: {problem}"}
+    results = emulator_bench.run_suite(python, emulator_bench.Settings.make(quick))
+    emulator_bench.print_report(results)
+    return results
 
 
 def _response_size() -> int:
