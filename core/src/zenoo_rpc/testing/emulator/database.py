@@ -12,6 +12,7 @@ emulated database; never use them anywhere else.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import pickle
 import secrets
@@ -33,7 +34,7 @@ from .exceptions import (
 )
 from .models import ALL_MODELS
 from .orm.api import RpcMethod, rpc_info
-from .orm.model import ModelCore
+from .orm.model import ModelCore, to_plain
 from .orm.registry import PRIVATE_NAMES, Environment, Registry
 from .orm.storage import Table
 
@@ -61,15 +62,10 @@ DEFAULT_PASSWORDS: dict[str, str] = {login: pw for _, login, pw, *_ in USERS if 
 INSTALLED_LANGS = ("en_US",)
 
 
-def _plain(value: Any) -> Any:
-    """Recordsets become id lists, tuples lists: what the wire layer can encode."""
-    if isinstance(value, ModelCore):
-        return value.ids
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+@functools.cache
+def _signature(func: Callable[..., Any]) -> inspect.Signature:
+    """``inspect.signature`` of a model method: immutable, so computed once."""
+    return inspect.signature(func)
 
 
 class Database:
@@ -190,13 +186,18 @@ class Database:
             raise UserError(f"Invalid language code: {lang}")
         return Environment(self.registry, uid, context)
 
-    def _run(self, work: Callable[[], Any]) -> Any:
-        """Run ``work`` atomically; Python errors become ``PythonError`` like Odoo's."""
+    def _run(self, work: Callable[[], Any], fresh: bool = False) -> Any:
+        """Run ``work`` atomically; Python errors become ``PythonError`` like Odoo's.
+
+        The result is made plain (a copy) unless ``work`` promises a ``fresh`` one.
+        """
         store = self.registry.store
         self.registry.pending = []
         store.begin()
         try:
-            result = _plain(work())
+            result = work()
+            if not fresh:
+                result = to_plain(result)
         except EmulatedError:
             store.rollback()
             raise
@@ -231,7 +232,7 @@ class Database:
                 ids = [first] if isinstance(first, int) else list(first or [])
             records = env[model].browse(ids)
             try:
-                inspect.signature(func).bind(records, *args, **kwargs)
+                _signature(func).bind(records, *args, **kwargs)
             except TypeError:
                 try:
                     func(records, *args, **kwargs)  # fails while binding: Python's own text
@@ -247,7 +248,7 @@ class Database:
                     return result.ids[0] if result.ids else False
                 return result
 
-            return self._run(work)
+            return self._run(work, info.fresh)
 
     def call_named(self, uid: int, model: str, method: str, params: dict[str, Any]) -> Any:
         """JSON-2: ``params`` holds ``ids``, ``context`` and the arguments by name."""
@@ -262,10 +263,10 @@ class Database:
                 ids = [ids]
             records = env[model].browse(list(ids or []))
             try:
-                inspect.signature(func).bind(records, **params)
+                _signature(func).bind(records, **params)
             except TypeError as exc:
                 raise SignatureError(str(exc)) from None
-            return self._run(lambda: func(records, **params))
+            return self._run(lambda: func(records, **params), info.fresh)
 
     # -- introspection ------------------------------------------------------------
     def method_signatures(self, model: str) -> dict[str, inspect.Signature]:

@@ -27,27 +27,36 @@ class RpcMethod:
     until: int = 99
     #: The RPC name when it differs from the attribute (one per signature variant).
     name: str | None = None
+    #: The method returns new lists/dicts of plain values that share nothing with
+    #: the database, so the facade need not copy them (see ``ModelCore._read_format``).
+    fresh: bool = False
 
     def available(self, version: int) -> bool:
         return self.since <= version <= self.until
 
 
-def _mark(kind: Kind, since: int, until: int, name: str | None) -> Callable[[F], F]:
+def _mark(
+    kind: Kind, since: int, until: int, name: str | None, fresh: bool = False
+) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        func._rpc = RpcMethod(kind, since, until, name)  # type: ignore[attr-defined]
+        func._rpc = RpcMethod(kind, since, until, name, fresh)  # type: ignore[attr-defined]
         return func
 
     return decorate
 
 
-def model(*, since: int = 0, until: int = 99, name: str | None = None) -> Callable[[F], F]:
+def model(
+    *, since: int = 0, until: int = 99, name: str | None = None, fresh: bool = False
+) -> Callable[[F], F]:
     """A method of the model itself (``@api.model``): JSON-2 refuses ids for it."""
-    return _mark("model", since, until, name)
+    return _mark("model", since, until, name, fresh)
 
 
-def records(*, since: int = 0, until: int = 99, name: str | None = None) -> Callable[[F], F]:
+def records(
+    *, since: int = 0, until: int = 99, name: str | None = None, fresh: bool = False
+) -> Callable[[F], F]:
     """A method of records: legacy RPC passes their ids as the first argument."""
-    return _mark("records", since, until, name)
+    return _mark("records", since, until, name, fresh)
 
 
 def create_multi(*, since: int = 0, until: int = 99) -> Callable[[F], F]:

@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from .domain import FALSE_LEAF, NEGATIVE_OPERATORS, TRUE_LEAF, Leaf, Node, parse
 from .fields import Field, Many2one
+from .leaves import filter_leaf, text_of
 
 if TYPE_CHECKING:
     from .model import ModelCore
 
-__all__ = ["evaluate", "like_regex", "make_predicate"]
+__all__ = ["evaluate", "like_regex", "live_matching", "make_predicate"]
 
 _POSITIVE = {"!=": "=", "not in": "in", "not like": "like", "not ilike": "ilike"}
 _NUMERIC = ("integer", "float", "monetary")
@@ -45,12 +46,6 @@ def like_regex(pattern: str, operator: str) -> re.Pattern[str]:
         body = f".*{body}.*"
     flags = re.DOTALL | (re.IGNORECASE if "ilike" in operator else 0)
     return re.compile(body, flags)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def make_predicate(ftype: str, operator: str, right: Any) -> Callable[[Any], bool]:
@@ -111,10 +106,10 @@ def make_predicate(ftype: str, operator: str, right: Any) -> Callable[[Any], boo
         negative = operator.startswith("not")
         if right is False or right is None:
             return (lambda value: not unset(value)) if negative else unset
-        regex = like_regex(_text(right), operator)
+        regex = like_regex(text_of(right), operator)
         if negative:
-            return lambda value: value is None or not regex.fullmatch(_text(value))
-        return lambda value: value is not None and bool(regex.fullmatch(_text(value)))
+            return lambda value: value is None or not regex.fullmatch(text_of(value))
+        return lambda value: value is not None and bool(regex.fullmatch(text_of(value)))
     raise ValueError(f"Invalid operator {operator!r} for a {ftype} field")
 
 
@@ -200,6 +195,10 @@ class _Evaluator:
             return self.x2many(field, operator, right, ids, leaf)
         predicate = make_predicate(field.type, operator, right)
         values = model._values_for(field, ids)
+        if field.column or field.name == "id":
+            hits = filter_leaf(field.type, operator, right, ids, values)
+            if hits is not None:
+                return hits
         return [rid for rid, value in zip(ids, values, strict=False) if predicate(value)]
 
     @staticmethod
@@ -277,3 +276,36 @@ class _Evaluator:
 def evaluate(model: ModelCore, domain: Any, ids: Iterable[int]) -> list[int]:
     """The ids among ``ids`` (order kept) that satisfy ``domain`` on ``model``."""
     return _Evaluator(model).run(parse(domain), list(ids))
+
+
+def live_matching(model: ModelCore, leaves: list[tuple[str, str, Any]]) -> list[int]:
+    """The live ids of ``model`` meeting all ``leaves`` (do not mutate the list).
+
+    For the implicit conditions of a search (``active``, company rule): leaves on
+    the model's own columns, whose ids only change with its table, so they are
+    cached per table version. Leaves with other values are not cached.
+    """
+    table = model._table
+    fields = model._fields
+    try:
+        if not all(fields[name].column for name, _op, _right in leaves):
+            raise TypeError("not a column")
+        key = ("live", model._name, tuple((f, op, _frozen(right)) for f, op, right in leaves))
+    except TypeError:
+        return evaluate(model, leaves, table)
+    cache = model.env.store.derived
+    hit = cache.get(key)
+    if hit is not None and hit[0] == table.version:
+        ids: list[int] = hit[1]
+        return ids
+    ids = evaluate(model, leaves, table)
+    cache[key] = (table.version, ids)
+    return ids
+
+
+def _frozen(right: Any) -> Any:
+    """``right`` (ints, bools or None, or a list of them) as a cache key; else TypeError."""
+    items = tuple(right) if type(right) is list else (right,)
+    if any(item is not None and type(item) not in (int, bool) for item in items):
+        raise TypeError("not a cacheable value")
+    return (type(right), tuple((type(item), item) for item in items))  # True is not 1 here

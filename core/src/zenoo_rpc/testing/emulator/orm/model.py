@@ -15,14 +15,45 @@ from zenoo_rpc.testing.emulator.exceptions import PythonError
 from . import api
 from .access import access_error, allowed
 from .domain import AND
-from .expression import evaluate
+from .expression import evaluate, live_matching
 from .fields import Field
 from .ordering import sort_ids
 from .recordset import RecordsetCore
 
-__all__ = ["ModelCore"]
+__all__ = ["ModelCore", "to_plain"]
 
 NAME_OPERATORS = ("ilike", "like", "=like", "=ilike", "not ilike", "not like")
+#: Values :func:`to_plain` returns as they are (immutable, and not containers).
+ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def to_plain(value: Any) -> Any:
+    """Recordsets become id lists, tuples lists: what the wire layer can encode.
+
+    Containers are always copied, so the caller owns the result.
+    """
+    atoms = ATOMS
+    kind = type(value)
+    if kind in atoms:
+        return value
+    if kind is dict:  # the common containers first, without a call per atom
+        return {key: item if type(item) in atoms else to_plain(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in atoms else to_plain(item) for item in value]
+    if isinstance(value, ModelCore):
+        return value.ids
+    if isinstance(value, (list, tuple)):
+        return [to_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_plain(item) for key, item in value.items()}
+    return value
+
+
+def _owned(values: list[Any]) -> list[Any]:
+    """``values`` (a new list) with every container replaced by a plain copy."""
+    if ATOMS.issuperset(map(type, values)):
+        return values
+    return [to_plain(value) for value in values]
 
 
 class ModelCore(RecordsetCore):
@@ -66,10 +97,11 @@ class ModelCore(RecordsetCore):
         if not isinstance(domain, (list, tuple)):
             raise ValueError(f"Invalid domain {domain!r}")
         _check_window(offset, limit)
-        full = AND([self._active_domain(domain, active_test), self._rule_domain(), domain])
-        ids = evaluate(self, full, iter(self._table))
+        # AND(implicit, domain) filters by each in turn: the implicit part's ids are cached.
+        implicit = [*self._active_domain(domain, active_test), *self._rule_domain()]
+        ids = evaluate(self, domain, live_matching(self, implicit))
         if ordered or offset or limit:
-            ids = sort_ids(self, ids, order)
+            ids = sort_ids(self, ids, order, limit=(offset or 0) + limit if limit else None)
         if offset:
             ids = ids[offset:]
         if limit:
@@ -113,7 +145,7 @@ class ModelCore(RecordsetCore):
         self._check_access("read")
         return len(self._search(domain, limit=limit, ordered=False))
 
-    @api.model()
+    @api.model(fresh=True)
     def search_read(
         self,
         domain: Any = None,
@@ -180,7 +212,7 @@ class ModelCore(RecordsetCore):
                 names.append(name)
         return names
 
-    @api.records()
+    @api.records(fresh=True)
     def read(self, fields: Any = None, load: str | None = "_classic_read") -> list[dict[str, Any]]:
         self._check_access("read")
         fnames = self._check_field_names(fields)
@@ -191,6 +223,8 @@ class ModelCore(RecordsetCore):
     def _read_format(
         self, fnames: Sequence[str], load: str | None = "_classic_read"
     ) -> list[dict[str, Any]]:
+        """Rows as ``read`` answers them: new dicts and lists sharing nothing with
+        the store (``read`` and ``search_read`` are ``fresh``), plain values only."""
         ids = self.ids
         rows: list[dict[str, Any]] = [{"id": rid} for rid in ids]
         for name in fnames:
@@ -202,12 +236,16 @@ class ModelCore(RecordsetCore):
                 if load == "_classic_read":
                     names = comodel._display_names({v for v in values if v is not None})
                     converted = [[v, names[v]] if v is not None else False for v in values]
+                    if not ATOMS.issuperset(map(type, [*values, *names.values()])):
+                        converted = [to_plain(pair) for pair in converted]
                 else:
-                    converted = [v if v is not None else False for v in values]
+                    converted = _owned([v if v is not None else False for v in values])
             elif field.type in ("one2many", "many2many"):
                 converted = self._visible_related(field, values)
+            elif type(field).to_read is Field.to_read and not field.write_only:
+                converted = _owned([False if v is None else v for v in values])  # inlined
             else:
-                converted = [field.to_read(v) for v in values]
+                converted = _owned([field.to_read(v) for v in values])
             for row, value in zip(rows, converted, strict=False):
                 row[name] = value
         return rows
@@ -216,13 +254,13 @@ class ModelCore(RecordsetCore):
         """x2many values as ``read`` shows them: live, active, in the comodel's order."""
         comodel = self.env[getattr(field, "comodel", "")].sudo()
         everything = sorted({rid for value in values for rid in (value or ())})
-        live = [rid for rid in everything if comodel._table.exists(rid)]
+        live = comodel._table.existing(everything)
         if "active" in comodel._fields and self.env.context.get("active_test", True):
             flags = comodel._values_for(comodel._fields["active"], live)
             live = [rid for rid, flag in zip(live, flags, strict=False) if flag]
         rank = {rid: pos for pos, rid in enumerate(sort_ids(comodel, live, None))}
         return [
-            sorted((rid for rid in (value or ()) if rid in rank), key=rank.__getitem__)
+            sorted((rid for rid in value if rid in rank), key=rank.__getitem__) if value else []
             for value in values
         ]
 

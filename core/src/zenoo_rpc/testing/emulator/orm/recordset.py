@@ -94,12 +94,10 @@ class RecordsetCore:
 
     def _existing(self) -> list[int]:
         """Ids of the recordset that still exist, duplicates dropped, order kept."""
-        table, seen, out = self._table, set(), []
-        for rid in self._ids:
-            if is_id(rid) and rid not in seen and table.exists(rid):
-                seen.add(rid)
-                out.append(rid)
-        return out
+        ids = [rid for rid in self._ids if type(rid) is int]  # is_id, inlined
+        if len(set(ids)) < len(ids):  # keep the first of each
+            ids = list(dict.fromkeys(ids))
+        return self._table.existing(ids)
 
     # -- field values -------------------------------------------------------------
     def _field_available(self, field: Field) -> bool:
@@ -115,8 +113,7 @@ class RecordsetCore:
         if field.name == "id":
             return list(ids)
         if field.column:
-            col = self._table.columns[field.name]
-            return [col[rid] for rid in ids]
+            return list(map(self._table.columns[field.name].__getitem__, ids))
         if field.type in ("one2many", "many2many"):
             related = self._x2many_map(field, ids)
             return [related[rid] for rid in ids]

@@ -13,6 +13,7 @@ leaves no trace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, islice
 from typing import Any
 
 __all__ = ["Store", "Table"]
@@ -33,13 +34,18 @@ class Table:
 
     def __iter__(self) -> Iterator[int]:
         alive = self.alive
-        return (i for i in range(1, len(alive)) if alive[i])
+        return compress(range(1, len(alive)), islice(alive, 1, None))
 
     def __len__(self) -> int:
         return self.live_count
 
     def exists(self, rid: int) -> bool:
         return 0 < rid < len(self.alive) and bool(self.alive[rid])
+
+    def existing(self, ids: Iterable[int]) -> list[int]:
+        """The ``ids`` that are live records, in order (as :meth:`exists` filters them)."""
+        alive, end = self.alive, len(self.alive)
+        return [rid for rid in ids if 0 < rid < end and alive[rid]]
 
     def get(self, rid: int, name: str) -> Any:
         return self.columns[name][rid]
@@ -90,11 +96,15 @@ class Store:
         self.tables: dict[str, Table] = {}
         self._journal: list[tuple[Any, ...]] | None = None
         self._inverse_cache: dict[tuple[str, str], tuple[int, dict[int, list[int]]]] = {}
+        #: Data derived from tables, each entry ``key -> (table versions, value)``;
+        #: its owner checks the versions (see :mod:`.ordering`).
+        self.derived: dict[Any, tuple[Any, Any]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_journal"] = None
         state["_inverse_cache"] = {}
+        state["derived"] = {}
         return state
 
     def add_table(self, table: Table) -> None:
