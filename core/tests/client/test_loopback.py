@@ -81,3 +81,19 @@ async def test_cancelled_write_does_not_leave_the_cache_stale(
             await asyncio.wait_for(client.write("res.partner", partner, {"name": "After"}), 0.05)
         await asyncio.sleep(0.4)  # the server finishes the write it received
         assert (await client.read("res.partner", partner, ["name"]))[0]["name"] == "After"
+
+
+async def test_an_injected_httpx_client_is_used_and_left_open(odoo_server_url: str) -> None:
+    import httpx
+
+    seen: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        seen.append(request.url.path)
+
+    async with httpx.AsyncClient(event_hooks={"request": [record]}) as http:
+        async with ZenooClient(odoo_server_url, http_client=http, plugins=[]) as client:
+            await client.login("demo", "admin", "admin")
+            assert await client.search_count("res.partner", []) > 0
+        assert not http.is_closed  # the caller's client, the caller closes it
+    assert "/jsonrpc" in seen

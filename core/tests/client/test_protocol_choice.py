@@ -82,3 +82,22 @@ async def test_config_file_and_env_drive_the_client(
     async with ZenooClient() as client:
         session = await client.login()
         assert session.uid == 2
+
+
+async def test_from_config_provider(odoo_emulator: Emulator) -> None:
+    class DatabaseConfigProvider:
+        """The seed's provider: configuration kept somewhere the client cannot read itself."""
+
+        async def load_config(self) -> dict[str, object]:
+            return {
+                "url": odoo_emulator.memory_url,
+                "database": "demo",
+                "username": "admin",
+                "password": "admin",
+                "plugins": [],
+            }
+
+    client = await ZenooClient.from_config_provider(DatabaseConfigProvider())
+    async with client:
+        session = await client.login()
+        assert session.uid == 2
