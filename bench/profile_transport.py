@@ -29,26 +29,7 @@ import workload  # noqa: E402
 
 async def loop_calls(url: str, calls: int, decode: bool) -> float:
     transport = StreamsTransport(TransportOptions(base_url=url))
-    body = msgspec.json.encode(
-        {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    workload.DB,
-                    workload.UID,
-                    workload.PASSWORD,
-                    workload.MODEL,
-                    "search_read",
-                    [[]],
-                    {"fields": workload.FIELDS, "limit": 80},
-                ],
-            },
-        }
-    )
+    body = msgspec.json.encode(workload.search_read_call(1))
     request = HttpRequest(
         path="/jsonrpc", content=body, headers={"Content-Type": "application/json"}
     )

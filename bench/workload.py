@@ -163,3 +163,18 @@ def records_json() -> bytes:
 
 if __name__ == "__main__":
     print(len(records_json()), "bytes for", LIMIT, "records")
+
+
+def search_read_call(request_id: int) -> dict[str, Any]:
+    """The JSON-RPC ``execute_kw`` envelope of the measured ``search_read`` (raw clients)."""
+    kwargs = {"fields": FIELDS, "limit": LIMIT}
+    return {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": request_id,
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [DB, UID, PASSWORD, MODEL, "search_read", [[]], kwargs],
+        },
+    }

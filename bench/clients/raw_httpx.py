@@ -15,32 +15,12 @@ async def main() -> None:
     args = parse_args()
     encode, decode = msgspec.json.encode, msgspec.json.decode
     ids = count(1)
-    kwargs = {"fields": workload.FIELDS, "limit": workload.LIMIT}
     headers = {"Content-Type": "application/json"}
     async with httpx.AsyncClient(base_url=args.url) as client:
 
         async def call() -> Any:
             request_id = next(ids)
-            body = encode(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": request_id,
-                    "params": {
-                        "service": "object",
-                        "method": "execute_kw",
-                        "args": [
-                            workload.DB,
-                            workload.UID,
-                            workload.PASSWORD,
-                            workload.MODEL,
-                            "search_read",
-                            [[]],
-                            kwargs,
-                        ],
-                    },
-                }
-            )
+            body = encode(workload.search_read_call(request_id))
             response = await client.post("/jsonrpc", content=body, headers=headers)
             answer = decode(response.content)
             if answer["id"] != request_id:

@@ -19,30 +19,10 @@ async def main() -> None:
     encode, decode = msgspec.json.encode, msgspec.json.decode
     ids = count(1)
     head = f"POST /jsonrpc HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-    kwargs = {"fields": workload.FIELDS, "limit": workload.LIMIT}
 
     async def call() -> Any:
         request_id = next(ids)
-        body = encode(
-            {
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": request_id,
-                "params": {
-                    "service": "object",
-                    "method": "execute_kw",
-                    "args": [
-                        workload.DB,
-                        workload.UID,
-                        workload.PASSWORD,
-                        workload.MODEL,
-                        "search_read",
-                        [[]],
-                        kwargs,
-                    ],
-                },
-            }
-        )
+        body = encode(workload.search_read_call(request_id))
         writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
         response_head = await reader.readuntil(b"\r\n\r\n")
         start = response_head.lower().index(b"content-length:") + 15
