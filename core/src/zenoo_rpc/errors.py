@@ -366,18 +366,24 @@ def error_from_odoo(
     code: int | None = None,
     debug: str = "",
     context: Mapping[str, Any] | None = None,
+    cls: type[OdooServerError] | None = None,
+    secrets: Sequence[str] = (),
 ) -> OdooServerError:
-    """Build the typed exception for an Odoo error, whatever protocol carried it."""
-    cls = _BY_NAME.get(name)
+    """Build the typed exception for an Odoo error, whatever protocol carried it.
+
+    :param cls: the class to use instead of the one Odoo's ``name`` maps to.
+    :param secrets: values (password, API key, session id) to remove from what
+        the server echoed back, besides the patterns :func:`redact` knows.
+    """
     if cls is None:
-        cls = _classify_generic(name, message, status, code)
+        cls = _BY_NAME.get(name) or _classify_generic(name, message, status, code)
     return cls(
-        redact(message),
+        redact(message, secrets),
         name=name,
-        arguments=[redact(a) if isinstance(a, str) else a for a in arguments],
+        arguments=[redact(a, secrets) if isinstance(a, str) else a for a in arguments],
         status=status,
         code=code,
-        debug=redact(debug),
+        debug=redact(debug, secrets),
         context=context,
     )
 

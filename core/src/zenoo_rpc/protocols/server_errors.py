@@ -85,10 +85,6 @@ def server_error(
     :param secrets: values (password, API key, session id) to remove from
         whatever the server echoed back.
     """
-    if secrets:
-        message = redact(message, secrets)
-        debug = redact(debug, secrets)
-        arguments = [redact(a, secrets) if isinstance(a, str) else a for a in arguments]
     exc = error_from_odoo(
         name,
         message,
@@ -97,18 +93,9 @@ def server_error(
         code=code,
         debug=debug,
         context=context,
+        cls=_refined_class(name, message, status),
+        secrets=secrets,
     )
-    refined = _refined_class(name, message, status)
-    if refined is not None and type(exc) is not refined:
-        exc = refined(
-            exc.message,
-            name=exc.name,
-            arguments=exc.arguments,
-            status=exc.status,
-            code=exc.code,
-            debug=exc.debug,
-            context=exc.context,
-        )
     if isinstance(exc, DatabaseNotFound):
         found = _DB_MISSING.search(message)
         exc.db = found.group(1) if found else (db or "")

@@ -147,6 +147,10 @@ class Connection(asyncio.Protocol):
         if self.read_paused and self.transport is not None:
             self.read_paused = False
             self.transport.resume_reading()
+        await self._until(waiter, deadline)
+
+    async def _until(self, waiter: asyncio.Future[bool], deadline: float | None) -> None:
+        """Await ``waiter`` (set by the protocol callbacks); TimedOut past ``deadline``."""
         handle = None if deadline is None else self.loop.call_at(deadline, expire, waiter)
         try:
             in_time = await waiter
@@ -163,15 +167,7 @@ class Connection(asyncio.Protocol):
             waiter: asyncio.Future[bool] = self.loop.create_future()
             self.waiter = waiter
             self.want = sys.maxsize
-            handle = None if deadline is None else self.loop.call_at(deadline, expire, waiter)
-            try:
-                in_time = await waiter
-            finally:
-                self.waiter = None
-                if handle is not None:
-                    handle.cancel()
-            if not in_time:
-                raise TimedOut
+            await self._until(waiter, deadline)
         if self.unflushed:
             raise Closed(self.cause)
 
