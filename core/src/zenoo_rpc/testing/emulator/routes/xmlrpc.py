@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import xmlrpc.client
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from zenoo_rpc.testing.emulator.exceptions import PythonError
 from zenoo_rpc.testing.emulator.routes.errors import xmlrpc_fault
-from zenoo_rpc.testing.emulator.routes.http import WebRequest, html_error_page, text_response
+from zenoo_rpc.testing.emulator.routes.http import (
+    WebRequest,
+    html_error_page,
+    json_default,
+    text_response,
+)
 from zenoo_rpc.testing.emulator.routes.services import dispatch_rpc, log_legacy_rpc
 from zenoo_rpc.transports.base import HttpResponse
 
@@ -57,12 +62,8 @@ def _marshal(value: tuple[Any, ...] | xmlrpc.client.Fault) -> str:
 
 def _xmlrpc_value(value: Any) -> Any:
     """Odoo's marshaller: dates as strings, bytes as text, tuples and sets as arrays."""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bytes):
-        return value.decode()
+    if isinstance(value, (date, bytes)):  # datetime is a date
+        return json_default(value)
     if isinstance(value, Mapping):
         return {str(k): _xmlrpc_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
