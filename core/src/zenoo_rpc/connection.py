@@ -56,7 +56,12 @@ def server_url(config: ZenooConfig) -> str:
         port = config.port or 8069
         scheme = "https" if port == 443 else "http"
         url = f"{scheme}://{url}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[bad": an unclosed IPv6 bracket
+        raise ConfigError(
+            f"Bad server URL {url.rpartition('@')[2]!r}: {exc}", path="$.url"
+        ) from None
     if parts.scheme == "memory":
         return url
     try:
@@ -76,7 +81,10 @@ def server_url(config: ZenooConfig) -> str:
 
 def redact_url(url: str) -> str:
     """``url`` with any ``user:password@`` removed."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2]
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))

@@ -47,6 +47,9 @@ EventName = Literal[
     "circuit_closed",
     "session_expired",
     "closed",
+    "bus_connected",
+    "bus_disconnected",
+    "bus_notification",
 ]
 
 EVENT_NAMES: tuple[str, ...] = EventName.__args__  # type: ignore[attr-defined]
@@ -67,6 +70,14 @@ class Event(msgspec.Struct, kw_only=True):
     :ivar data: anything else the event carries (``protocol_selected``: ``protocol``
         and ``reason``; ``deprecation``: ``message``; ``connection_established``:
         ``server_version``).
+
+    The ``bus_*`` events come from a listener of Odoo's bus websocket (the
+    ``websocket`` plugin), not from a call: ``bus_connected`` (``data``: ``url``
+    without secrets, ``channels``, ``last_id``), ``bus_disconnected``
+    (``data``: close ``code`` and ``reason``, ``retry_in`` seconds or ``None``
+    when the listener stops; ``error``: why, if it failed) and
+    ``bus_notification`` (``data``: the notification's ``id``, ``type`` and
+    ``payload``), one per notification the server pushed.
     """
 
     name: str

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zenoo_rpc.events import Event, EventListener, deliver, handler_listener
+from zenoo_rpc.events import (
+    EVENT_NAMES,
+    Event,
+    EventListener,
+    EventName,
+    deliver,
+    handler_listener,
+)
 from zenoo_rpc.hookspecs import PROJECT_NAME
 from zenoo_rpc.middleware import (
     Handler,
@@ -116,6 +123,18 @@ class ClientExtensions:
     @property
     def has_listeners(self) -> bool:
         return bool(self._ext.plugin_listeners or self._ext.handler_listeners)
+
+    async def emit_event(self, name: EventName, **fields: Any) -> None:
+        """Tell this client's listeners that ``name`` happened (for plugins with their own events).
+
+        ``fields`` are :class:`~zenoo_rpc.events.Event` fields (``data``, ``error``...).
+        Listeners run as for the client's own events: awaited in turn, their
+        exceptions logged and swallowed. Raises ``ValueError`` for a name that
+        is not one of :data:`~zenoo_rpc.events.EVENT_NAMES`.
+        """
+        if name not in EVENT_NAMES:
+            raise ValueError(f"unknown event {name!r}; known events: {', '.join(EVENT_NAMES)}")
+        await self._emit(name, **fields)
 
     async def _emit(self, name: str, **fields: Any) -> None:
         ext = self._ext

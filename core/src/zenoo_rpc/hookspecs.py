@@ -97,7 +97,11 @@ def zenoo_middleware(client: ZenooClient, config: ZenooConfig) -> MiddlewareFunc
     :class:`~zenoo_rpc.call.Call` before the cache, retries and the wire, and
     its result or exception after them. Middlewares of plugins run in
     registration order (config order), outermost first, before those added with
-    ``client.add_middleware``.
+    ``client.add_middleware``. An object with ``@hookimpl`` methods that the
+    implementation registers on ``client.plugins`` (``client.plugins.register(obj)``)
+    takes part in that client only: its ``zenoo_event`` hears the client's events
+    from creation on, which lets a plugin listen to some clients and not others
+    (any listener makes each call build ``call_started`` / ``call_finished`` events).
 
     :param client: the client being set up (its plugin settings are in ``config``).
     :param config: the resolved configuration; a plugin reads its own table from

@@ -98,7 +98,11 @@ class CallPipeline:
             raise
         if cache is not None:
             if call.is_read:
-                await cache.store(session.db, session.uid, call, result, key=entry.key)
+                # Only under the key seen before sending: a lookup that was skipped or
+                # failed has none, and storing under the generation current *now* could
+                # hide a write that landed while this read was in flight.
+                if entry.key is not None:
+                    await cache.store(session.db, session.uid, call, result, key=entry.key)
             else:
                 await cache.invalidate_after(session.db, call)
         if listeners:
@@ -141,6 +145,35 @@ class CallPipeline:
 
         return on_retry
 
+    async def invalidate_cache(
+        self, model: str, *, db: str | None = None, related: bool = True
+    ) -> bool:
+        """Forget the cached reads of ``model``, as a write to it through this client does.
+
+        For changes the client learns of otherwise (a bus notification, another
+        program): every client sharing the cache backend stops finding them.
+
+        :param model: the model that changed (``"res.partner"``).
+        :param db: its database (default: the logged-in one, else ``database``
+            from config).
+        :param related: also forget the models whose reads a write to ``model``
+            changes (see :data:`~zenoo_rpc.cache.call_cache.DEFAULT_RELATED`).
+        :return: ``True`` when done; ``False`` when the cache is off or the
+            backend failed (the client then bypasses the cache for ``model``
+            until an invalidation works).
+        """
+        database = db or (self._state.session.db if self._state.session else None)
+        database = database or self.config.database
+        if not database:
+            raise NotAuthenticated("invalidate_cache needs a database: log in or pass db=")
+        cache = await self._get_call_cache()
+        if cache is None:
+            return False
+        done = True
+        for name in (model, *(cache.related.get(model, ()) if related else ())):
+            done = await cache.invalidate(database, name) and done
+        return done
+
     async def _get_call_cache(self) -> CallCache | None:
         if not self.config.cache.enabled:
             return None
@@ -153,7 +186,8 @@ class CallPipeline:
                     max_size=settings.max_size,
                     ttl=settings.ttl,
                     namespace=settings.namespace,
-                    **settings.settings,
+                    # the backend's [plugins.<name>] table, then [cache.settings] over it
+                    **{**self.config.plugins.get(settings.backend, {}), **settings.settings},
                 )
             self._state.call_cache = CallCache(
                 self.cache_manager, server=self.url, ttl=settings.ttl, on_event=self._on_cache_event

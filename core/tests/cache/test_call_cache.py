@@ -16,6 +16,8 @@ from zenoo_rpc.cache import (
     LRUMemoryCache,
     generation_key,
 )
+from zenoo_rpc.cache.call_cache import reads_nested_records
+from zenoo_rpc.cache.keys import model_tag
 from zenoo_rpc.call import Call
 
 SERVER = "https://odoo.example.com"
@@ -105,8 +107,32 @@ def test_key_is_stable_and_canonical() -> None:
     )
     key = a.key("prod", 2, READ, "7")
     assert key == b.key("prod", 2, same, "7")
-    assert key.startswith(f"zenoo:{SERVER}:prod:call:res.partner:7:")
+    tag = model_tag(SERVER, "prod", "res.partner")
+    assert key.startswith(f"zenoo:{tag}:call:7:")
     assert len(key.rsplit(":", 1)[1]) == 40  # blake2b-160 hex
+
+
+def _hash_tag(key: str) -> str:
+    """What Redis Cluster hashes: the first ``{...}`` with something inside."""
+    start = key.index("{")
+    return key[start + 1 : key.index("}", start + 1)]
+
+
+@pytest.mark.parametrize(
+    ("db", "model"), [("prod", "res.partner"), ("we{ird}", "x.y"), ("prod", "sale.order.line")]
+)
+def test_a_models_generation_and_entries_share_one_hash_tag(db: str, model: str) -> None:
+    cache, _ = make()
+    call = Call(model=model, method="search_read", args=([],))
+    gen = generation_key(SERVER, db, model)
+    entry = cache.key(db, 2, call, "12345")
+    assert _hash_tag(gen) == _hash_tag(entry) == model_tag(SERVER, db, model).strip("{}")
+    others = {
+        _hash_tag(generation_key(SERVER, db, "res.users")),
+        _hash_tag(generation_key("https://other.example.com", db, model)),
+        _hash_tag(generation_key(SERVER, db + "2", model)),
+    }
+    assert _hash_tag(gen) not in others
 
 
 @pytest.mark.parametrize(
@@ -460,3 +486,42 @@ async def test_a_failing_event_handler_is_swallowed() -> None:
     assert await cache.lookup("prod", 2, READ) == (False, None)
     assert await cache.store("prod", 2, READ, [1])
     assert await cache.lookup("prod", 2, READ) == (True, [1])
+
+
+async def test_a_lost_bump_is_not_repeated_by_the_next_one() -> None:
+    """After a failover loses a bump, the next bump must not reuse the lost generation."""
+    backend = LRUMemoryCache()
+    cache, _ = make(backend)
+    gkey = generation_key(SERVER, "prod", "res.partner")
+    before = await cache.generation("prod", "res.partner")
+    assert await cache.invalidate("prod", "res.partner")
+    lost = await cache.generation("prod", "res.partner")
+    await backend.set(gkey, int(before), ttl=None)  # the promoted replica never saw the bump
+    assert await cache.invalidate("prod", "res.partner")
+    assert await cache.generation("prod", "res.partner") not in (before, lost)
+
+
+@pytest.mark.parametrize(
+    ("method", "specification", "nested"),
+    [
+        ("web_search_read", {"name": {}}, False),
+        ("web_search_read", {"partner_id": {"fields": {"display_name": {}}}}, False),
+        ("web_search_read", {"partner_id": {"fields": {"email": {}}}}, True),
+        (
+            "web_read",
+            {"order_line": {"fields": {"product_id": {"fields": {"display_name": {}}}}}},
+            True,
+        ),
+        ("search_read", {"partner_id": {"fields": {"email": {}}}}, False),
+    ],
+)
+async def test_reads_of_other_models_through_a_specification_are_not_cached(
+    method: str, specification: dict[str, Any], nested: bool
+) -> None:
+    """The cache cannot know the comodels a nested specification reads, so no write could
+    invalidate such an answer: it must never be served from the cache."""
+    call = Call(model="sale.order", method=method, kwargs={"specification": specification})
+    assert reads_nested_records(call) is nested
+    cache, _ = make(LRUMemoryCache())
+    assert await cache.store("prod", 2, call, [{"id": 1}]) is not nested
+    assert (await cache.lookup("prod", 2, call))[0] is not nested

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from zenoo_rpc import Call, Event, ZenooClient, hookimpl
+from zenoo_rpc.cache.call_cache import CallCache
 from zenoo_rpc.errors import CircuitOpenError, ModelNotFound, PluginError, ProtocolError
 from zenoo_rpc.middleware import Handler
 from zenoo_rpc.testing.emulator.server import Emulator
@@ -253,3 +254,40 @@ async def test_circuit_breaker_opens_and_says_so(odoo_emulator: Emulator) -> Non
         await client.search_count("res.partner", [])
     assert "circuit_opened" in events
     await client.close()
+
+
+async def test_read_whose_lookup_failed_is_not_cached_under_a_later_generation(
+    odoo_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write landing between a read's answer and its storing must not be hidden by it."""
+    client = await _client(odoo_emulator, cache=True)
+    writer = await _client(odoo_emulator, cache=True)
+    writer.cache_manager = client.cache_manager  # one backend, as a shared Redis would be
+    domain = [("name", "=", "Raced")]
+    assert await client.search_count("res.partner", domain) == 0  # sets the cache up
+    backend = client.cache_manager.ensure_backend()
+    original_get, original_store = backend.get, CallCache.store
+
+    async def failing_get(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("backend blinked")
+
+    written: list[int] = []
+
+    async def write() -> None:
+        if not written:
+            written.append(await writer.create("res.partner", {"name": "Raced"}))
+
+    async def store_after_a_write(self: CallCache, *args: Any, **kwargs: Any) -> bool:
+        backend.get = original_get
+        await write()  # lands after the answer was computed, before it is stored
+        return await original_store(self, *args, **kwargs)
+
+    backend.get = failing_get
+    monkeypatch.setattr(CallCache, "store", store_after_a_write)
+    assert await client.search_count("res.partner", [*domain, ("id", ">", 0)]) == 0
+    monkeypatch.setattr(CallCache, "store", original_store)
+    backend.get = original_get
+    await write()  # (when the answer was rightly not stored at all)
+    assert await client.search_count("res.partner", [*domain, ("id", ">", 0)]) == 1
+    await client.close()
+    await writer.close()

@@ -724,8 +724,9 @@ async def test_aclose_is_idempotent_and_final(
     await transport.request(post())
     await transport.aclose()
     await transport.aclose()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ConnectError, match="transport is closed") as info:
         await transport.request(post())
+    assert info.value.request_sent is False
 
 
 # --------------------------------------------------------------------------- https

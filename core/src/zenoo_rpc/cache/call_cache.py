@@ -42,7 +42,7 @@ from zenoo_rpc.cache.keys import (
 from zenoo_rpc.cache.manager import CacheManager
 from zenoo_rpc.call import Call
 
-__all__ = ["DEFAULT_RELATED", "CacheLookup", "CallCache", "OnCacheEvent"]
+__all__ = ["DEFAULT_RELATED", "CacheLookup", "CallCache", "OnCacheEvent", "reads_nested_records"]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,31 @@ DEFAULT_RELATED: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
 )
 
 _PENDING_LIMIT = 1024
+
+
+def reads_nested_records(call: Call) -> bool:
+    """True for a ``web_read`` / ``web_search_read`` whose specification reads other models.
+
+    Such an answer depends on records of models the cache cannot name (the
+    specification gives field names, not comodels), so a write to them could
+    not invalidate it: it is never cached. A nested ``display_name`` alone is
+    cached, like the ``[id, name]`` pairs of a plain ``search_read``.
+    """
+    if call.method not in ("web_read", "web_search_read"):
+        return False
+    spec = call.kwargs.get("specification")
+    if spec is None and call.args:
+        spec = call.args[-1] if call.method == "web_read" else None
+    return isinstance(spec, Mapping) and _nests_fields(spec)
+
+
+def _nests_fields(spec: Mapping[str, Any]) -> bool:
+    for sub in spec.values():
+        if isinstance(sub, Mapping):
+            fields = sub.get("fields")
+            if isinstance(fields, Mapping) and set(fields) - {"display_name"}:
+                return True
+    return False
 
 
 def _new_token() -> int:
@@ -231,7 +256,7 @@ class CallCache:
 
         Never raises (except cancellation): a backend failure is a miss.
         """
-        if not call.is_read:
+        if not call.is_read or reads_nested_records(call):
             return _NO_ENTRY
         if (db, call.model) in self._unsure and not await self.invalidate(db, call.model):
             return _NO_ENTRY
@@ -261,7 +286,7 @@ class CallCache:
             current one.
         """
         remembered = self._pending.pop(id(call), None)
-        if not call.is_read or (db, call.model) in self._unsure:
+        if not call.is_read or reads_nested_records(call) or (db, call.model) in self._unsure:
             return False
         if key is None and remembered is not None and remembered[0] is call:
             key = remembered[1]
@@ -291,13 +316,18 @@ class CallCache:
         backend = self.backend
         gkey = generation_key(self.server, db, model)
         try:
+            # A random step, not 1: if a bump is lost (a Redis master failing over
+            # before replicating it), the next bump must not land on the number the
+            # lost one had, under which other clients may have cached answers.
+            # (Small enough that a 64-bit counter takes billions of bumps to overflow.)
+            step = random.randint(2, 1 << 31)
             try:
-                bumped = await self._op(backend.increment(gkey, 1))
+                bumped = await self._op(backend.increment(gkey, step))
             except (NotImplementedError, TypeError):
                 bumped = None
-            if bumped is None or bumped == 1:
-                # No counter to bump (or it was just re-created at 1, a value an
-                # earlier generation may have had): a fresh random token instead.
+            if bumped is None or bumped == step:
+                # No counter to bump (or it was just re-created from nothing, a value
+                # unrelated to earlier generations): a fresh random token instead.
                 await self._op(backend.set(gkey, _new_token(), ttl=None))
         except Exception as exc:
             self._unsure.add((db, model))

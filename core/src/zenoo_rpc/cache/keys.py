@@ -9,10 +9,25 @@ alike), so it is stable across processes and Python versions, unlike
 to the model replaces, so that every earlier entry of that model stops being
 found at once, without listing or deleting keys (which Redis Cluster and
 memcached cannot do cheaply).
+
+Layout (Redis Cluster hash tags: only the part in braces picks the slot)::
+
+    zenoo:{<server digest>|<db>|<model>}:gen
+    zenoo:{<server digest>|<db>|<model>}:call:<generation>:<fingerprint>
+
+A model's generation and its entries share one tag, so they live in one
+hash slot, on one master: they move together when slots migrate, and fail
+over together (a replica promoted in place of a dead master holds a
+*consistent* prefix of both, never entries newer than its generation).
+The server URL is a 16-hex-digit blake2b digest in the tag, to keep keys
+short; the database and model stay readable (a name containing a brace,
+which neither Odoo database nor model names can, is digested too, since a
+brace would end the tag). The memory backend ignores tags.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -27,6 +42,7 @@ __all__ = [
     "encode_value",
     "entry_key",
     "generation_key",
+    "model_tag",
 ]
 
 #: Every key zenoo-rpc writes starts with this, so a shared backend can be inspected.
@@ -57,6 +73,20 @@ def call_fingerprint(server: str, db: str, uid: int | str | None, call: Call) ->
     return hashlib.blake2b(_canonical.encode(payload), digest_size=20).hexdigest()
 
 
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _tag_part(text: str) -> str:
+    return f"~{_digest(text)}" if "{" in text or "}" in text else text
+
+
+@functools.lru_cache(maxsize=1024)
+def model_tag(server: str, db: str, model: str) -> str:
+    """The hash tag shared by ``model``'s generation key and entry keys (braces included)."""
+    return "{" + f"{_digest(server)}|{_tag_part(db)}|{_tag_part(model)}" + "}"
+
+
 def generation_key(server: str, db: str, model: str) -> str:
     """Where ``model``'s generation token lives in the backend.
 
@@ -64,12 +94,12 @@ def generation_key(server: str, db: str, model: str) -> str:
     the backend (other processes, other machines behind Redis) sees a write's
     invalidation at once, instead of serving what it cached before.
     """
-    return f"{KEY_PREFIX}:{server}:{db}:gen:{model}"
+    return f"{KEY_PREFIX}:{model_tag(server, db, model)}:gen"
 
 
 def entry_key(server: str, db: str, model: str, generation: str, fingerprint: str) -> str:
     """The key of one cached answer, valid while ``model``'s generation is ``generation``."""
-    return f"{KEY_PREFIX}:{server}:{db}:call:{model}:{generation}:{fingerprint}"
+    return f"{KEY_PREFIX}:{model_tag(server, db, model)}:call:{generation}:{fingerprint}"
 
 
 def encode_value(value: Any) -> bytes:

@@ -12,6 +12,8 @@ Settings (``[transport]`` in config, :attr:`TransportOptions.settings`):
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -27,7 +29,14 @@ from zenoo_rpc.errors import (
     ReadTimeout,
     ZenooError,
 )
-from zenoo_rpc.transports.base import HttpRequest, HttpResponse, TransportOptions, TransportSpec
+from zenoo_rpc.transports.base import (
+    HttpRequest,
+    HttpResponse,
+    HttpStream,
+    RequestBody,
+    TransportOptions,
+    TransportSpec,
+)
 
 __all__ = ["TRANSPORT_SPEC", "HttpxTransport"]
 
@@ -79,24 +88,18 @@ class HttpxTransport:
     def __repr__(self) -> str:
         return f"HttpxTransport({self._base_url!r})"
 
-    async def request(self, request: HttpRequest) -> HttpResponse:
-        """Send ``request``; raise a zenoo-rpc transport error if that fails."""
+    def _build(self, request: HttpRequest, content: Any, headers: Any) -> tuple[httpx.Request, str]:
         url = self._base_url + request.path
         timeout: Any = httpx.USE_CLIENT_DEFAULT
         if request.timeout is not None:
             timeout = self._timeouts.get(request.timeout)
             if timeout is None:
                 timeout = self._timeouts[request.timeout] = httpx.Timeout(request.timeout)
-        client = self._client
-        if client.is_closed:
+        if self._client.is_closed:
             raise self._closed_error(url)
         try:
-            built = client.build_request(
-                request.method,
-                url,
-                content=request.content or None,
-                headers=request.headers,
-                timeout=timeout,
+            built = self._client.build_request(
+                request.method, url, content=content, headers=headers, timeout=timeout
             )
         except httpx.InvalidURL as exc:
             raise ConfigError(f"invalid URL {url!r}: {exc}") from exc
@@ -105,14 +108,23 @@ class HttpxTransport:
                 f"{request.method} {url}: header values must be ASCII text ({exc.reason})",
                 url=url,
             ) from None
+        return built, url
+
+    async def _send(self, built: httpx.Request, method: str, url: str) -> httpx.Response:
+        client = self._client
         try:
-            response = await client.send(built, stream=True)
+            return await client.send(built, stream=True)
         except httpx.HTTPError as exc:
-            raise _map_error(exc, request.method, url) from exc
+            raise _map_error(exc, method, url) from exc
         except RuntimeError as exc:
             if client.is_closed:  # closed while we waited (or by whoever injected it)
                 raise self._closed_error(url) from exc
             raise
+
+    async def request(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request``; raise a zenoo-rpc transport error if that fails."""
+        built, url = self._build(request, request.content or None, request.headers)
+        response = await self._send(built, request.method, url)
         try:
             content = await response.aread()
         except httpx.DecodingError as exc:
@@ -132,6 +144,36 @@ class HttpxTransport:
             headers=response.headers.multi_items(),
             content=content,
         )
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, request: HttpRequest, *, body: RequestBody | None = None
+    ) -> AsyncIterator[HttpStream]:
+        """Send ``request`` (its body from ``body`` when given); yield the response as it arrives.
+
+        The timeout bounds each read, not the whole transfer. Leaving the block
+        closes the response (its connection goes back to the pool when the
+        body was read to the end).
+        """
+        content: Any = request.content or None
+        headers: Any = request.headers
+        if body is not None:
+            headers = {**request.headers, "Content-Length": str(body.length)}
+            content = _exactly(body)
+        built, url = self._build(request, content, headers)
+        response = await self._send(built, request.method, url)
+        stream = HttpStream(
+            response.status_code,
+            response.headers.multi_items(),
+            _body_chunks(response, request.method, url),
+        )
+        try:
+            yield stream
+        finally:
+            try:
+                await stream.aclose()
+            finally:
+                await response.aclose()
 
     def _closed_error(self, url: str) -> ConnectError:
         if self._owns_client:
@@ -162,6 +204,38 @@ def _int_setting(settings: Any, key: str, default: int) -> int:
             f"transport setting {key} must be an integer, not {value!r}",
             path=f"$.transport.{key}",
         ) from None
+
+
+async def _exactly(body: RequestBody) -> AsyncIterator[bytes]:
+    """``body``'s chunks, failing when they do not add up to its declared length."""
+    sent = 0
+    async for chunk in body.chunks:
+        sent += len(chunk)
+        if sent > body.length:
+            raise InvalidRequestError(
+                f"the request body yielded more than its declared {body.length} bytes"
+            )
+        yield chunk
+    if sent != body.length:
+        raise InvalidRequestError(
+            f"the request body yielded {sent} bytes, not its declared {body.length}"
+        )
+
+
+async def _body_chunks(response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in response.aiter_bytes():
+            if chunk:
+                yield chunk
+    except httpx.DecodingError as exc:
+        raise ProtocolError(
+            f"{method} {url}: the answer could not be decoded ({str(exc) or type(exc).__name__})",
+            status=response.status_code,
+            content_type=response.headers.get("content-type"),
+            url=url,
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise _map_error(exc, method, url) from exc
 
 
 def _map_error(exc: httpx.HTTPError, method: str, url: str) -> ZenooError:

@@ -173,14 +173,14 @@ class Connection(asyncio.Protocol):
 
     # ------------------------------------------------------------------ one response
 
-    async def read_response(
-        self, is_head: bool, deadline: float | None
-    ) -> tuple[int, list[tuple[str, str]], bytes, bool]:
-        """Read one response: (status, headers, body, keep_alive).
+    async def read_head(
+        self, deadline: float | None
+    ) -> tuple[int, list[tuple[str, str]], int, bool, bool, str, int]:
+        """Read one response head, skipping interim 1xx answers.
 
-        Skips interim 1xx answers. A :class:`Closed` raised before the first byte
-        of the answer has ``before_response`` set: the caller's resend rule needs
-        to know whether the server said anything at all.
+        Returns :func:`parse_head`'s values and the offset of the body in the
+        buffer (the head stays there). A :class:`Closed` raised before the
+        first byte of the answer has ``before_response`` set.
         """
         buf = self.buffer
         interim = False
@@ -202,7 +202,19 @@ class Connection(asyncio.Protocol):
                 del buf[:start]
                 interim = True
                 continue
-            break
+            return status, headers, length, chunked, keep, encoding, start
+
+    async def read_response(
+        self, is_head: bool, deadline: float | None
+    ) -> tuple[int, list[tuple[str, str]], bytes, bool]:
+        """Read one response: (status, headers, body, keep_alive).
+
+        Skips interim 1xx answers. A :class:`Closed` raised before the first byte
+        of the answer has ``before_response`` set: the caller's resend rule needs
+        to know whether the server said anything at all.
+        """
+        buf = self.buffer
+        status, headers, length, chunked, keep, encoding, start = await self.read_head(deadline)
         try:
             if is_head or status in (204, 304):
                 body, stop = b"", start

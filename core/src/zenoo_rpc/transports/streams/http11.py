@@ -38,14 +38,20 @@ class Malformed(Exception):
 
 
 def encode_request(
-    request: HttpRequest, prefix: str, host_line: str, ua_line: str
+    request: HttpRequest,
+    prefix: str,
+    host_line: str,
+    ua_line: str,
+    *,
+    body_length: int | None = None,
 ) -> tuple[bytes, bool]:
     """(the request's bytes, whether it asked for ``Connection: close``).
 
     ``Host``, ``Content-Length`` and ``Transfer-Encoding`` are ours to write
     (the caller's are dropped), so the framing always matches the body we send.
     Header names must be tokens and values must not hold CR or LF: nothing a
-    caller passes can split the request.
+    caller passes can split the request. With ``body_length`` only the head is
+    encoded, announcing that many body bytes the caller sends next.
 
     :raises InvalidRequestError: for a path or header that HTTP cannot carry.
     """
@@ -70,8 +76,10 @@ def encode_request(
         lines.append(f"{name}: {value}\r\n")
     if not has_agent:
         lines.append(ua_line)
-    content = request.content
-    if content or request.method not in _NO_BODY_METHODS:
+    content = request.content if body_length is None else b""
+    if body_length is not None:
+        lines.append(f"Content-Length: {body_length}\r\n")
+    elif content or request.method not in _NO_BODY_METHODS:
         lines.append(f"Content-Length: {len(content)}\r\n")
     lines.append("\r\n")
     try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
+from collections.abc import AsyncGenerator, AsyncIterator
 from urllib.parse import urlsplit
 
 from zenoo_rpc.__about__ import __version__
@@ -16,10 +18,18 @@ from zenoo_rpc.errors import (
     ReadTimeout,
     redact,
 )
-from zenoo_rpc.transports.base import HttpRequest, HttpResponse, TransportOptions, TransportSpec
+from zenoo_rpc.transports.base import (
+    HttpRequest,
+    HttpResponse,
+    HttpStream,
+    RequestBody,
+    TransportOptions,
+    TransportSpec,
+)
 from zenoo_rpc.transports.streams.connection import Closed, Connection, TimedOut
 from zenoo_rpc.transports.streams.http11 import Malformed, encode_request
 from zenoo_rpc.transports.streams.pool import ConnectionPool
+from zenoo_rpc.transports.streams.streamed import body_chunks, send_body
 
 __all__ = ["TRANSPORT_SPEC", "StreamsTransport"]
 
@@ -64,7 +74,7 @@ class StreamsTransport:
 
     async def request(self, request: HttpRequest) -> HttpResponse:
         if self._closed:
-            raise RuntimeError("the transport is closed")
+            raise ConnectError("the transport is closed", url=self._url)
         data, close_after = encode_request(request, self._prefix, self._host_line, self._ua_line)
         loop = asyncio.get_running_loop()
         timeout = request.timeout if request.timeout is not None else self._timeout
@@ -100,6 +110,127 @@ class StreamsTransport:
         """Close every connection (in-flight requests then fail with ConnectionLost)."""
         self._closed = True
         await self._pool.aclose()
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, request: HttpRequest, *, body: RequestBody | None = None
+    ) -> AsyncIterator[HttpStream]:
+        """Send ``request`` (its body from ``body`` when given); yield the response as it arrives.
+
+        Always on a fresh connection (a large transfer is never worth the
+        stale keep-alive race), parked for reuse when the body was read to the
+        end. The timeout bounds each wait for bytes, not the whole transfer.
+        """
+        if self._closed:
+            raise ConnectError("the transport is closed", url=self._url)
+        data, close_after = encode_request(
+            request,
+            self._prefix,
+            self._host_line,
+            self._ua_line,
+            body_length=body.length if body is not None else None,
+        )
+        loop = asyncio.get_running_loop()
+        timeout = request.timeout if request.timeout is not None else self._timeout
+        pool = self._pool
+        if not await pool.acquire(loop, None if timeout is None else loop.time() + timeout):
+            raise ConnectTimeout(
+                f"no free connection to {self._url} within {timeout} s", url=self._url
+            )
+        conn: Connection | None = None
+        chunks: AsyncGenerator[bytes, None] | None = None
+        finished = clean = False
+        try:
+            conn = await self._connect(
+                loop, None if timeout is None else loop.time() + timeout, timeout
+            )
+            head = await self._send_head(conn, data, body, request, timeout)
+            status, headers, length, chunked, keep, encoding, start = head
+            if request.method == "HEAD" or status in (204, 304):
+                length, chunked = 0, False
+
+            async def read_body(conn: Connection = conn) -> AsyncGenerator[bytes, None]:
+                nonlocal finished
+                try:
+                    async for piece in body_chunks(
+                        conn,
+                        start=start,
+                        length=length,
+                        chunked=chunked,
+                        encoding=encoding,
+                        timeout=timeout,
+                    ):
+                        yield piece
+                except (Closed, TimedOut, Malformed) as exc:
+                    raise self._stream_error(exc, request, timeout, conn, sent=True) from None
+                finished = True
+
+            chunks = read_body()
+            yield HttpStream(status, headers, chunks)
+            clean = finished and keep and not close_after and not conn.buffer and not self._closed
+        finally:
+            if chunks is not None:
+                await chunks.aclose()
+            if conn is not None:
+                if clean:
+                    pool.keep_idle(conn)
+                else:
+                    pool.discard(conn)
+            pool.release()
+
+    async def _send_head(
+        self,
+        conn: Connection,
+        data: bytes,
+        body: RequestBody | None,
+        request: HttpRequest,
+        timeout: float | None,
+    ) -> tuple[int, list[tuple[str, str]], int, bool, bool, str, int]:
+        """Send the request (head, then ``body``) on a fresh ``conn``; read the answer's head."""
+        transport = conn.transport
+        assert transport is not None
+        loop = conn.loop
+        sent = False
+        try:
+            if conn.closed or transport.is_closing():
+                raise Closed(conn.cause)
+            transport.write(data)
+            sent = not transport.is_closing()
+            if conn.write_paused:
+                await conn.flush(None if timeout is None else loop.time() + timeout)
+            if body is not None:
+                await send_body(conn, body, timeout)
+            return await conn.read_head(None if timeout is None else loop.time() + timeout)
+        except (Closed, TimedOut, Malformed) as exc:
+            raise self._stream_error(exc, request, timeout, conn, sent=sent) from None
+
+    def _stream_error(
+        self,
+        exc: Exception,
+        request: HttpRequest,
+        timeout: float | None,
+        conn: Connection,
+        *,
+        sent: bool,
+    ) -> Exception:
+        if isinstance(exc, TimedOut):
+            return ReadTimeout(
+                f"no data from {self._url}{request.path} for {timeout} s", url=self._url
+            )
+        if isinstance(exc, Malformed):
+            return ProtocolError(
+                f"invalid HTTP response from {self._url}: {redact(str(exc))}",
+                status=exc.status,
+                body_start=redact(bytes(conn.buffer[:200]).decode("latin-1")),
+                url=self._url,
+            )
+        if not sent:
+            return ConnectError(
+                f"connection to {self._url} closed before the request was sent", url=self._url
+            )
+        return ConnectionLost(
+            f"connection to {self._url} closed mid-transfer: {exc}", url=self._url
+        )
 
     # ------------------------------------------------------------------ internals
 

@@ -1,0 +1,1 @@
+"""Conformance suites a plugin runs on itself: ``conformance.transport``, ``conformance.cache``."""
