@@ -28,18 +28,23 @@ from zenoo_rpc.errors import (
 )
 from zenoo_rpc.events import Event
 from zenoo_rpc.hookspecs import hookimpl
+from zenoo_rpc.models import Command, OdooModel, register_model
+from zenoo_rpc.query import Q
 
 __all__ = [
     "AccessDenied",
     "AccessError",
     "Call",
+    "Command",
     "ConfigError",
     "Event",
     "MissingError",
+    "OdooModel",
     "OdooServerError",
     "OutcomeUnknownError",
     "OutcomeUnknownTimeout",
     "ProtocolError",
+    "Q",
     "ServiceCall",
     "SessionExpired",
     "UserError",
@@ -48,4 +53,5 @@ __all__ = [
     "ZenooError",
     "__version__",
     "hookimpl",
+    "register_model",
 ]

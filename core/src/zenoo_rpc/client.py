@@ -26,11 +26,15 @@ from zenoo_rpc.connection import ConnectionState, redact_url, select_transport, 
 from zenoo_rpc.errors import ConfigError, ZenooError
 from zenoo_rpc.extensions import ClientExtensions
 from zenoo_rpc.methods import ModelMethods
+from zenoo_rpc.models.access import ModelAccess
+from zenoo_rpc.operations.mixin import Operations
 from zenoo_rpc.pipeline import CallPipeline
 from zenoo_rpc.plugins import PluginHost
 from zenoo_rpc.protocols import PROTOCOLS
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
+from zenoo_rpc.protocols.second_factor import TotpSource
 from zenoo_rpc.protocols.selection import choose_protocol, legacy_deprecation
+from zenoo_rpc.protocols.web import WebSessionProtocol
 from zenoo_rpc.retry import CircuitBreaker, CircuitState, RetryPolicy, select_strategy
 from zenoo_rpc.transports.base import Transport, TransportOptions
 
@@ -39,7 +43,7 @@ __all__ = ["ZenooClient"]
 log = logging.getLogger(__name__)
 
 
-class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
+class ZenooClient(CallPipeline, ClientExtensions, ModelMethods, ModelAccess, Operations):
     """An async Odoo client.
 
     ::
@@ -120,6 +124,7 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
         self._context_overrides: dict[str, Any] = {}
         self._owner = True
         self._init_extensions()
+        self._init_model_access()
         self.cache_manager = CacheManager(backends=self.plugins.cache_backends)
         self._retry = self._build_retry_policy()
 
@@ -142,6 +147,16 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
     @server_version.setter
     def server_version(self, value: ServerVersion | None) -> None:
         self._state.server_version = value
+
+    @property
+    def credentials(self) -> Credentials | None:
+        """What the current login used (database, login, password or API key), or ``None``.
+
+        For plugins that open a session of their own as the same user (the bus
+        websocket needs a web session). Their repr hides the secret; never log
+        or store ``credentials.secret``.
+        """
+        return self._state.credentials
 
     # ------------------------------------------------------------------ construction
 
@@ -318,12 +333,22 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
         *,
         api_key: str | None = None,
         timeout: float | None = None,
+        totp: TotpSource | None = None,
     ) -> Session:
         """Authenticate and load the user's context; return the session.
 
         Raises :class:`~zenoo_rpc.errors.AccessDenied` for wrong credentials.
         ``protocol="auto"`` uses JSON-2 on Odoo 19+ with an API key, else legacy
         JSON-RPC, and logs the choice.
+
+        ``totp`` supplies the code of a user with two-factor authentication: a
+        function (or coroutine function) returning the current 6-digit code,
+        called when the server asks for it (and again on a later re-login).
+        2FA logins happen in a web session, so with a password ``"auto"`` then
+        picks the web protocol. Without ``totp`` such a login raises
+        :class:`~zenoo_rpc.errors.TwoFactorRequired`; a wrong code raises
+        :class:`~zenoo_rpc.errors.AccessDenied`. API keys (JSON-RPC, JSON-2)
+        skip 2FA, as Odoo designed them to.
         """
         cfg = self.config
         database = database or cfg.database
@@ -338,7 +363,11 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
                 "or zenoo.toml)"
             )
         credentials = Credentials(db=database, login=username, password=password, api_key=api_key)
-        protocol = await self._choose_protocol(credentials, timeout=timeout)
+        protocol = await self._choose_protocol(
+            credentials, timeout=timeout, second_factor=totp is not None
+        )
+        if totp is not None and isinstance(protocol, WebSessionProtocol):
+            protocol.second_factor = totp
         started = time.perf_counter()
         # Logging in changes nothing that a second login would not redo: retried
         # like a read, so a dropped connection during login is not fatal.
@@ -374,13 +403,16 @@ class ZenooClient(CallPipeline, ClientExtensions, ModelMethods):
         return session
 
     async def _choose_protocol(
-        self, credentials: Credentials, *, timeout: float | None
+        self, credentials: Credentials, *, timeout: float | None, second_factor: bool = False
     ) -> Protocol:
         wanted = self.config.protocol
         major = None
-        if wanted in ("auto", "jsonrpc"):
-            major = (await self.version(timeout=timeout)).major
-        name, reason = choose_protocol(wanted, major, has_api_key=bool(credentials.api_key))
+        if second_factor and wanted == "auto" and credentials.password:
+            name, reason = "web", "a two-factor login (totp=) happens in a web session"
+        else:
+            if wanted in ("auto", "jsonrpc"):
+                major = (await self.version(timeout=timeout)).major
+            name, reason = choose_protocol(wanted, major, has_api_key=bool(credentials.api_key))
         log.info("protocol %s for %s: %s", name, self.redacted_url, reason)
         await self._emit("protocol_selected", data={"protocol": name, "reason": reason})
         message = legacy_deprecation(name, major)

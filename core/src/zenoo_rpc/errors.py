@@ -21,32 +21,50 @@ __all__ = [
     "AccessDenied",
     "AccessError",
     "ArgumentEncodingError",
+    "AttachmentTooLarge",
     "AuthenticationError",
     "BadArguments",
+    "BulkOperationError",
     "CacheError",
+    "ChecksumMismatch",
     "CircuitOpenError",
     "ConfigError",
     "ConnectError",
     "ConnectTimeout",
     "ConnectionLost",
+    "DatabaseExists",
+    "DatabaseManagerError",
     "DatabaseNotFound",
+    "DoesNotExist",
+    "DomainError",
+    "FieldNotLoaded",
+    "FieldValueError",
+    "InvalidArgument",
     "InvalidRequestError",
     "LegacyRpcDisabled",
     "MethodNotFound",
     "MissingError",
+    "ModelDefinitionError",
     "ModelNotFound",
+    "MultipleObjectsReturned",
     "NamedArgumentsRequired",
     "NotAuthenticated",
     "OdooServerError",
     "OutcomeUnknownError",
     "OutcomeUnknownTimeout",
+    "PasswordRequired",
     "PluginError",
     "PluginImportError",
     "PrivateMethodError",
     "ProtocolError",
+    "QueryError",
     "ReadTimeout",
     "RedirectWarning",
+    "ReportError",
     "SessionExpired",
+    "TransferError",
+    "TwoFactorRequired",
+    "UnknownFieldError",
     "UnknownPluginError",
     "UserError",
     "ValidationError",
@@ -340,8 +358,199 @@ class ArgumentEncodingError(ZenooError, TypeError):
         super().__init__(message)
 
 
+class DomainError(ZenooError, ValueError):
+    """A search domain or a ``Q`` lookup is malformed; nothing was sent.
+
+    The message quotes the offending term or keyword and says where it is;
+    ``term`` keeps it (``None`` when the whole domain is at fault).
+    """
+
+    def __init__(self, message: str, *, term: Any = None):
+        self.term = term
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- models and queries
+
+
+class ModelDefinitionError(ZenooError, TypeError):
+    """A model class is declared wrongly: no ``Meta.model_name``, a field hiding a method..."""
+
+
+class FieldNotLoaded(ZenooError, AttributeError):
+    """A record's field was not read by its query; nothing is fetched behind your back.
+
+    The message names the awaitable that reads it (``await record.fetch(...)``,
+    ``await ref.get()``, ``await record.lines.all()``) or the query option
+    (``only(...)``, ``prefetch_related(...)``). ``model`` and ``field`` name it.
+    """
+
+    def __init__(self, message: str, *, model: str = "", field: str = ""):
+        self.model = model
+        self.field = field
+        super().__init__(message)
+
+
+class FieldValueError(ZenooError, ValueError):
+    """A value does not fit a model field (type, length, selection, read-only); nothing was sent."""
+
+    def __init__(self, message: str, *, model: str = "", field: str = ""):
+        self.model = model
+        self.field = field
+        super().__init__(message)
+
+
+class UnknownFieldError(ZenooError, LookupError):
+    """Fields a model class declares (or a query names) do not exist on the server's model.
+
+    ``fields`` lists them; the server's own error is the ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, model: str = "", fields: Sequence[str] = ()):
+        self.model = model
+        self.fields = list(fields)
+        super().__init__(message)
+
+
+class QueryError(ZenooError, ValueError):
+    """A query is built wrongly (a negative limit, an ordering that is not a field...)."""
+
+
+class DoesNotExist(ZenooError, LookupError):
+    """``get()`` matched no record, or a referenced record is gone or invisible."""
+
+    def __init__(self, message: str, *, model: str = ""):
+        self.model = model
+        super().__init__(message)
+
+
+class MultipleObjectsReturned(ZenooError, LookupError):
+    """``get()`` matched more than one record."""
+
+    def __init__(self, message: str, *, model: str = ""):
+        self.model = model
+        super().__init__(message)
+
+
+class BulkOperationError(ZenooError):
+    """A chunk of a bulk operation failed; every chunk is accounted for.
+
+    The first failure stops new chunks from starting; chunks already sent are
+    waited for, so that nothing is left in an unknown state.
+
+    :ivar operation: ``"create"``, ``"update"`` or ``"delete"``.
+    :ivar failed_chunks: indexes of the chunks that failed (their errors in ``errors``).
+    :ivar skipped_chunks: indexes of the chunks never sent.
+    :ivar done_ids: ids created / written / deleted by the chunks that succeeded.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str = "",
+        failed_chunks: Sequence[int] = (),
+        skipped_chunks: Sequence[int] = (),
+        done_ids: Sequence[int] = (),
+        errors: Sequence[BaseException] = (),
+    ):
+        self.operation = operation
+        self.failed_chunks = list(failed_chunks)
+        self.skipped_chunks = list(skipped_chunks)
+        self.done_ids = list(done_ids)
+        self.errors = list(errors)
+        super().__init__(message)
+
+
 class NotAuthenticated(ZenooError):
     """A call that needs a login was made before ``authenticate()`` (or after ``logout()``)."""
+
+
+class PasswordRequired(NotAuthenticated):
+    """The operation needs the user's password and the client only has an API key.
+
+    Odoo opens web sessions (PDF reports, ``/web/content`` downloads) with a
+    password only, and asks for it again before it generates or revokes API
+    keys (its identity check). Log in with the password, or pass it to the
+    operation where it takes one.
+    """
+
+
+class TwoFactorRequired(AccessDenied):
+    """The password was right but the user has two-factor authentication on.
+
+    Raised by a web-session login without a ``totp`` callback to supply the
+    code. JSON-RPC and JSON-2 logins with an API key never ask for it (API keys
+    bypass 2FA by Odoo's design); a password over JSON-RPC is refused for such
+    users.
+    """
+
+
+class InvalidArgument(ZenooError, ValueError):
+    """An argument given to a zenoo-rpc method is invalid; nothing was sent.
+
+    ``argument`` names the parameter at fault.
+    """
+
+    def __init__(self, message: str, *, argument: str = ""):
+        self.argument = argument
+        super().__init__(message)
+
+
+class TransferError(ZenooError):
+    """A file transfer (report, attachment, backup) failed on this side.
+
+    The destination could not be written, the source could not be read, or
+    the bytes received break a limit or a check. No partial file is left at
+    a destination path; ``__cause__`` holds the ``OSError`` when there is one.
+    """
+
+
+class AttachmentTooLarge(TransferError):
+    """An attachment is larger than the ``max_size`` allowed for the transfer.
+
+    Checked before the transfer (Odoo's ``file_size``) and again while the
+    bytes stream, so a wrong ``file_size`` cannot get past the limit.
+    """
+
+    def __init__(self, message: str, *, size: int, max_size: int, attachment_id: int | None = None):
+        self.size = size
+        self.max_size = max_size
+        self.attachment_id = attachment_id
+        super().__init__(message)
+
+
+class ChecksumMismatch(TransferError):
+    """The SHA-1 of the bytes received is not the checksum the server gave for them."""
+
+    def __init__(self, message: str, *, expected: str, actual: str):
+        self.expected = expected
+        self.actual = actual
+        super().__init__(message)
+
+
+class ReportError(OdooServerError):
+    """Odoo could not render or send a report; ``message`` is what the server said.
+
+    An unknown report name, records that do not exist or may not be read,
+    or an error page instead of the document. ``report_name`` names the
+    report, ``status`` is the HTTP status of the answer.
+    """
+
+    report_name: str = ""
+
+
+class DatabaseManagerError(OdooServerError):
+    """The database manager refused or failed an operation; ``message`` is the server's text.
+
+    Raised for ``/web/database/*`` error pages and for the legacy ``db``
+    service's errors that have no more precise class (a wrong master password
+    is :class:`AccessDenied`, a missing database :class:`DatabaseNotFound`).
+    """
+
+
+class DatabaseExists(DatabaseManagerError):
+    """A database with that name already exists (create, duplicate, restore)."""
 
 
 _BY_NAME: dict[str, type[OdooServerError]] = {
