@@ -65,6 +65,7 @@ FLAT_KEYS: dict[str, tuple[KeyPath, Callable[[str], Any]]] = {
     "username": (("username",), str),
     "password": (("password",), str),
     "api_key": (("api_key",), str),
+    "master_password": (("master_password",), str),
     "protocol": (("protocol",), str),
     "timeout": (("timeout",), float),
     "verify_ssl": (("verify_ssl",), _parse_bool),

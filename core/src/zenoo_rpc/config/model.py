@@ -47,8 +47,11 @@ class CircuitBreakerConfig(_Section, frozen=True):
     seconds, then one trial call decides whether to close the circuit again.
     """
 
+    #: Use a circuit breaker at all.
     enabled: bool = True
+    #: Consecutive outage-like failures (transport errors, 5xx, garbled answers) that open it.
     failure_threshold: PositiveInt = 5
+    #: Seconds it stays open before one trial call may close it.
     reset_timeout: PositiveFloat = 30.0
 
 
@@ -60,12 +63,19 @@ class RetryConfig(_Section, frozen=True):
     as extra options.
     """
 
+    #: Attempts per call, the first included (``1`` disables retries).
     max_attempts: PositiveInt = 3
+    #: The retry strategy's name (``exponential``, ``linear``, ``fixed`` or a plugin's).
     strategy: str = "exponential"
+    #: Seconds before the first retry; the strategy grows it from there.
     base_delay: NonNegativeFloat = 0.5
+    #: Upper bound of any delay, in seconds.
     max_delay: NonNegativeFloat = 30.0
+    #: Randomise delays so that many clients do not retry in step.
     jitter: bool = True
+    #: Extra options for the strategy (as its documentation says).
     settings: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: ``[retry.circuit_breaker]``: failing fast while the server is down.
     circuit_breaker: CircuitBreakerConfig = msgspec.field(default_factory=CircuitBreakerConfig)
 
 
@@ -77,11 +87,17 @@ class CacheConfig(_Section, frozen=True):
     evicts them; ``settings`` go to the backend (``url``, ``password``...).
     """
 
+    #: Cache read calls (``search_read``, ``read``, ``fields_get``...).
     enabled: bool = False
+    #: The cache backend's name (``memory`` or a plugin's, like ``redis-cluster``).
     backend: str = "memory"
+    #: Seconds an entry lives; ``None`` (``ZENOO_CACHE_TTL=none``): until invalidated or evicted.
     ttl: NonNegativeFloat | None = 300.0
+    #: Entries the ``memory`` backend keeps before evicting the least recently used.
     max_size: PositiveInt = 1000
+    #: Prefix of every key, so that several applications can share one backend.
     namespace: str = "zenoo"
+    #: Options for the backend (``url``, ``password``...), as its documentation says.
     settings: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
@@ -94,7 +110,9 @@ class PluginsConfig(_Section, frozen=True):
     with :meth:`get`.
     """
 
+    #: Plugins to load, in order: entry-point names or dotted module paths.
     enabled: list[str] | None = None
+    #: Each plugin's own table (``[plugins.<name>]``), by plugin name.
     settings: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
     @overload
@@ -117,21 +135,39 @@ class ZenooConfig(_Section, frozen=True):
     8069 by default, ``https`` for 443).
     """
 
+    #: The server: ``https://host[:port]``, ``http://...`` or ``memory://name`` (the emulator).
     url: str = ""
+    #: A host name, when ``url`` is not given (``url`` is built from it and ``port``).
     host: str | None = None
+    #: The port that goes with ``host`` (8069 when unset).
     port: Port | None = None
+    #: The database to log in to.
     database: str | None = None
+    #: The login.
     username: str | None = None
+    #: The password (a secret: prefer ``{env = "..."}`` or ``{file = "..."}``).
     password: Secret | None = None
+    #: An API key, used instead of the password (a secret, like ``password``).
     api_key: Secret | None = None
+    #: The server's master password, for the database manager (``client.databases``).
+    master_password: Secret | None = None
+    #: ``auto`` picks JSON-2 on Odoo 19+ with an API key, else JSON-RPC (and says why).
     protocol: Literal["auto", "json2", "jsonrpc", "web"] = "auto"
+    #: Seconds one request may take.
     timeout: PositiveFloat = 30.0
+    #: Check the server's TLS certificate.
     verify_ssl: bool = True
+    #: The transport's name (``asyncio``, ``httpx`` or a plugin's); unset: the best for the URL.
     transport: str | None = None
+    #: Context added to every call (``lang``, ``tz``, ``allowed_company_ids``...).
     context: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: ``[retry]``: resending calls that are safe to resend.
     retry: RetryConfig = msgspec.field(default_factory=RetryConfig)
+    #: ``[cache]``: the read cache.
     cache: CacheConfig = msgspec.field(default_factory=CacheConfig)
+    #: ``plugins = [...]`` or ``[plugins]``: the plugins to load and their settings.
     plugins: PluginsConfig = msgspec.field(default_factory=PluginsConfig)
+    #: The ``[profiles.<name>]`` table to use (``ZENOO_PROFILE`` or ``profile=`` win).
     profile: str | None = None
 
     def __post_init__(self) -> None:

@@ -4,7 +4,9 @@ What the browser speaks: a password login answers the user's
 ``session_info`` and sets a ``session_id`` cookie that every later call
 sends. Needed for the bus websocket, PDF reports and 2FA logins; API keys do
 not open web sessions. The cookie is parsed here (no cookie jar: one cookie,
-one server) and is a secret like a password: never logged or shown.
+one server) and is a secret like a password: never logged or shown. Users
+with two-factor authentication finish their login on ``/web/login/totp``
+with a code a callback supplies (:mod:`~zenoo_rpc.protocols.second_factor`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ from zenoo_rpc.errors import (
     NotAuthenticated,
     OdooServerError,
     ProtocolError,
+    TwoFactorRequired,
 )
 from zenoo_rpc.protocols.base import Credentials, Protocol, ServerVersion, Session
 from zenoo_rpc.protocols.envelope import (
     JSON_HEADERS,
     decode_jsonrpc_response,
     encode_jsonrpc_request,
+)
+from zenoo_rpc.protocols.second_factor import (
+    TotpSource,
+    complete_totp_login,
+    end_half_open_login,
 )
 from zenoo_rpc.transports.base import HttpRequest, HttpResponse, Transport
 
@@ -98,10 +106,40 @@ class WebSessionProtocol(Protocol):
 
     name: ClassVar[str] = "web"
 
-    def __init__(self, transport: Transport, *, jsonrpc_path: str = "/jsonrpc") -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        jsonrpc_path: str = "/jsonrpc",
+        second_factor: TotpSource | None = None,
+    ) -> None:
         super().__init__(transport)
         self.jsonrpc_path = jsonrpc_path
         self._login: _Login | None = None
+        #: Supplies the 2FA code when the server asks for one (see :meth:`authenticate`).
+        self.second_factor = second_factor
+
+    def cookie_headers(self) -> Mapping[str, str]:
+        """``{"Cookie": "session_id=..."}`` for a request this session sends by itself.
+
+        For routes outside the JSON-RPC envelope (``/report``, ``/web/content``).
+        The value is a secret: never log it.
+
+        :raises NotAuthenticated: when there is no session.
+        """
+        cookie = self.session_cookie
+        if not cookie:
+            raise NotAuthenticated("no web session: log in first")
+        return {"Cookie": f"{COOKIE_NAME}={cookie}"}
+
+    def adopt_cookie(self, response: HttpResponse) -> None:
+        """Keep the ``session_id`` a response to :meth:`cookie_headers` rotated, if it did."""
+        login = self._login
+        if login is None:
+            return
+        rotated = session_cookie(response)
+        if rotated and rotated != login.session_id:
+            self._login = _Login(login.db, login.uid, rotated)
 
     @property
     def session_cookie(self) -> str | None:
@@ -179,8 +217,15 @@ class WebSessionProtocol(Protocol):
         calls go on in the previous session (if any) and the caller decides
         what to do.
 
+        A user with two-factor authentication gets ``{"uid": null}`` and a
+        half-open session: the code from :attr:`second_factor` finishes the
+        login on ``/web/login/totp`` (:mod:`~zenoo_rpc.protocols.second_factor`).
+
         :raises ConfigError: for an API key (web sessions need the password).
-        :raises AccessDenied: for a wrong login or password (or the login cooldown).
+        :raises AccessDenied: for a wrong login or password (or the login cooldown),
+            or a wrong 2FA code.
+        :raises TwoFactorRequired: when the user has 2FA and no
+            :attr:`second_factor` is set.
         :raises DatabaseNotFound: when the database does not exist.
         """
         if not credentials.password:
@@ -201,13 +246,16 @@ class WebSessionProtocol(Protocol):
             track_cookie=False,
         )
         uid = info.get("uid") if isinstance(info, dict) else None
+        session_id = session_cookie(response)
+        if uid is None and isinstance(info, dict) and "uid" in info and session_id:
+            info, session_id = await self._second_step(db, login, session_id, timeout)
+            uid = info.get("uid") if isinstance(info, dict) else None
         if isinstance(uid, bool) or not isinstance(uid, int):
             raise AccessDenied(
                 f"wrong login or password for {login} on {db}",
                 name="odoo.exceptions.AccessDenied",
                 status=response.status,
             )
-        session_id = session_cookie(response)
         if not session_id:
             raise ProtocolError(
                 "/web/session/authenticate: the login succeeded but no session_id cookie "
@@ -226,6 +274,37 @@ class WebSessionProtocol(Protocol):
             websocket_worker_version=info.get("websocket_worker_version"),
             info=info,
         )
+
+    async def _second_step(
+        self, db: str, login: str, session_id: str, timeout: float | None
+    ) -> tuple[Any, str]:
+        """Finish a 2FA login; the user's ``session_info`` and the finished session's cookie."""
+        who = f"{login} on {db}"
+        if self.second_factor is None:
+            await end_half_open_login(self.transport, session_id, timeout=timeout)
+            raise TwoFactorRequired(
+                f"{who} has two-factor authentication: pass totp= to login() (a callable "
+                "returning the current 6-digit code), or log in with an API key over "
+                "JSON-RPC / JSON-2, which skip 2FA",
+                name="odoo.exceptions.AccessDenied",
+            )
+        try:
+            session_id = await complete_totp_login(
+                self.transport, session_id, self.second_factor, who=who, timeout=timeout
+            )
+        except Exception:
+            await end_half_open_login(self.transport, session_id, timeout=timeout)
+            raise
+        info, response = await self._post(
+            "/web/session/get_session_info",
+            {},
+            login=_Login(db, 0, session_id),
+            timeout=timeout,
+            label="/web/session/get_session_info",
+            db=db,
+            track_cookie=False,
+        )
+        return info, session_cookie(response) or session_id
 
     async def execute(self, call: Call) -> Any:
         """``/web/dataset/call_kw/<model>/<method>`` with the session cookie.

@@ -28,6 +28,9 @@ class Bus:
         self._ids = itertools.count(1)
         self._log: deque[tuple[str, Notification]] = deque(maxlen=keep)
         self._waiters: set[asyncio.Event] = set()
+        #: How many times :meth:`close_websockets` was called, and its last code and reason.
+        self.closings = 0
+        self.close_with: tuple[int, str] = (1012, "")
 
     @property
     def last_id(self) -> int:
@@ -40,6 +43,17 @@ class Bus:
         for event in self._waiters:
             event.set()
         return nid
+
+    def close_websockets(self, code: int = 1012, reason: str = "") -> None:
+        """Close every bus websocket of this database, as a server restart does (test control).
+
+        Connections close within ``POLL_SECONDS`` of the bus socket with
+        ``code`` (1012 "service restart" by default; 1013 "try again later",
+        1001 "going away"...); clients may reconnect and resume with ``last``.
+        Safe to call from another thread than the server's.
+        """
+        self.close_with = (code, reason)
+        self.closings += 1
 
     def notify_records(
         self, db: str, model: str, kind: str, ids: Iterable[int], fields: Iterable[str] = ()

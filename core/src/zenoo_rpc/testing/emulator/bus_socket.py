@@ -11,7 +11,10 @@ database's :class:`~zenoo_rpc.testing.emulator.bus.Bus`: notifications after
 
 Close codes as Odoo: 4001 when the session is missing, expired or logged
 out (checked continuously), 1000 ``OUTDATED_VERSION`` when the ``version``
-query parameter is not the server's ``websocket_worker_version``.
+query parameter is not the server's ``websocket_worker_version`` (from Odoo
+17 on, a client that sends a ``User-Agent`` and no version is outdated too).
+:meth:`~zenoo_rpc.testing.emulator.bus.Bus.close_websockets` closes them as
+a server restart would.
 """
 
 from __future__ import annotations
@@ -75,7 +78,10 @@ async def serve_bus(emulator: Emulator, scope: Scope, receive: Receive, send: Se
     accept_headers.append((b"x-content-type-options", b"nosniff"))
     await send({"type": "websocket.accept", "headers": accept_headers})
     version = parse_qs(scope.get("query_string", b"").decode()).get("version", [None])[0]
-    if version is not None and version != emulator.websocket_worker_version:
+    # Odoo 17+ closes any browser-like client (one with a User-Agent) whose
+    # worker version differs, a missing one included; 16 had no version.
+    checked = version is not None or (emulator.version >= 17 and bool(headers.get("user-agent")))
+    if checked and version != emulator.websocket_worker_version:
         await send({"type": "websocket.close", "code": 1000, "reason": "OUTDATED_VERSION"})
         return
     if session is None or session.db not in emulator.databases:
@@ -140,6 +146,7 @@ async def _push(
     db = emulator.databases[str(session.db)]
     personal = _personal_channel(emulator, session)
     compact = emulator.version >= 19
+    closings = db.bus.closings
     while True:
         if (
             emulator.sessions.authenticated(session.sid) is not session
@@ -149,6 +156,10 @@ async def _push(
                 {"type": "websocket.close", "code": SESSION_EXPIRED, "reason": "SESSION_EXPIRED"}
             )
             return
+        if db.bus.closings != closings:
+            code, reason = db.bus.close_with
+            await send({"type": "websocket.close", "code": code, "reason": reason})
+            return
         if subscription.channels is None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(subscription.changed.wait(), POLL_SECONDS)
@@ -156,6 +167,8 @@ async def _push(
         subscription.changed.clear()
         channels = [*subscription.channels, personal]
         notes = await db.bus.wait(subscription.last, channels, timeout=POLL_SECONDS)
+        if emulator.sessions.authenticated(session.sid) is not session:
+            continue  # like Odoo, check the session before each dispatch: closed above
         if notes and not subscription.changed.is_set():
             subscription.last = max(note["id"] for note in notes)
             separators = (",", ":") if compact else (", ", ": ")

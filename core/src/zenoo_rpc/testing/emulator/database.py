@@ -7,11 +7,20 @@ an :class:`~.exceptions.EmulatedError` and leaves the database untouched.
 Record changes reach the bus only once the call has succeeded.
 
 The API keys below are well-known test credentials, installed in every
-emulated database; never use them anywhere else.
+emulated database; never use them anywhere else. API keys live in the
+``res.users.apikeys`` table (as hashes), so keys generated over RPC, their
+expiration and their removal are seen by every login. Users with two-factor
+authentication (:meth:`Database.enable_totp`) log in interactively (web
+session) with their password and a code, and over RPC with API keys only.
+
+:meth:`Database.export_tables` / :meth:`Database.from_export` are the
+emulator's own backup format: every table as JSON (what a ``pg_dump`` is to
+Odoo), used by the database manager's backup and restore.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import pickle
@@ -20,6 +29,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import totp
 from .bus import Bus
 from .demo_data import USERS, build_demo
 from .exceptions import (
@@ -33,6 +43,7 @@ from .exceptions import (
     UserError,
 )
 from .models import ALL_MODELS
+from .models.res_users_apikeys import INDEX_SIZE, key_digest, new_key
 from .orm.api import RpcMethod, rpc_info
 from .orm.model import ModelCore, to_plain
 from .orm.registry import PRIVATE_NAMES, Environment, Registry
@@ -57,6 +68,14 @@ DEMO2_UID = 5
 #: Well-known API keys of the test users (admin, demo2). Test credentials only.
 ADMIN_API_KEY = "zenoo-admin-0123456789abcdef"
 DEMO2_API_KEY = "zenoo-demo2-0123456789abcdef"
+#: Records only demo data has (Odoo's ``--without-demo`` databases have none).
+_DEMO_MODELS = (
+    "sale.order.line", "sale.order", "stock.picking", "product.product", "mail.message",
+    "ir.attachment",
+)  # fmt: skip
+#: Users and partners up to these ids exist without demo data (admin, OdooBot, public).
+_LAST_BASE_USER = 3
+_LAST_BASE_PARTNER = 4
 #: login -> password of the seeded users that can log in.
 DEFAULT_PASSWORDS: dict[str, str] = {login: pw for _, login, pw, *_ in USERS if pw}
 INSTALLED_LANGS = ("en_US",)
@@ -68,11 +87,32 @@ def _signature(func: Callable[..., Any]) -> inspect.Signature:
     return inspect.signature(func)
 
 
+def _plain(value: Any) -> Any:
+    """A stored value as JSON can carry it (tuples of ids become lists)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _stored(value: Any) -> Any:
+    """A value of :meth:`Database.export_tables` as the table stores it."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 class Database:
-    """An emulated Odoo database of ``version`` (16-19) with ``size`` demo partners."""
+    """An emulated Odoo database of ``version`` (16-19) with ``size`` demo partners.
+
+    ``demo=False`` is a database created without demo data: the company, the
+    admin, OdooBot and the public user only (currencies, countries and groups
+    are data, not demo, in Odoo too).
+    """
 
     def __init__(
-        self, name: str = "demo", *, version: int = 18, size: int = 10, seed: int = 0
+        self,
+        name: str = "demo",
+        *,
+        version: int = 18,
+        size: int = 10,
+        seed: int = 0,
+        demo: bool = True,
     ) -> None:
         if not 16 <= version <= 19:
             raise ValueError(f"unsupported Odoo version {version} (16 to 19)")
@@ -81,11 +121,34 @@ class Database:
         self.bus = Bus()
         self.registry = Registry(name, version, ALL_MODELS)
         build_demo(self.registry, size=size, seed=seed)
-        self._api_keys: dict[str, tuple[int, str]] = {
-            ADMIN_API_KEY: (ADMIN_UID, "zenoo test key"),
-            DEMO2_API_KEY: (DEMO2_UID, "zenoo test key"),
-        }
         self._lock = threading.RLock()
+        for uid, key in ((ADMIN_UID, ADMIN_API_KEY), (DEMO2_UID, DEMO2_API_KEY)):
+            self._insert_api_key(uid, "zenoo test key", key)
+        if not demo:
+            self._remove_demo()
+
+    def _remove_demo(self) -> None:
+        """Delete what only demo data has: business records, the demo users and their keys."""
+        tables = self.registry.store.tables
+        for model in _DEMO_MODELS:
+            for rid in list(tables[model]):
+                tables[model].delete(rid)
+        demo_users = [uid for uid in tables["res.users"] if uid > _LAST_BASE_USER]
+        demo_partners = [rid for rid in tables["res.partner"] if rid > _LAST_BASE_PARTNER]
+        for uid in demo_users:
+            tables["res.users"].delete(uid)
+        for rid in demo_partners:
+            tables["res.partner"].delete(rid)
+        keys = tables["res.users.apikeys"]
+        for rid in list(keys):
+            if keys.get(rid, "user_id") in demo_users:
+                keys.delete(rid)
+        gone = {("res.users", uid) for uid in demo_users}
+        gone |= {("res.partner", rid) for rid in demo_partners}
+        xmlids = tables["ir.model.data"]
+        for rid in list(xmlids):
+            if (xmlids.get(rid, "model"), xmlids.get(rid, "res_id")) in gone:
+                xmlids.delete(rid)
 
     # -- persistence --------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -118,6 +181,90 @@ class Database:
         """A deep copy under another name (``db.duplicate_database``)."""
         return Database.load(self.dump(), new_name)
 
+    def export_tables(self) -> dict[str, Any]:
+        """Every table as plain JSON data: ``{"version", "tables": {model: {"ids", "columns"}}}``.
+
+        The emulator's ``dump.sql``: live rows only, ids kept, one list of values
+        per column (tuples become lists); :meth:`from_export` reads it back.
+        """
+        with self._lock:
+            tables: dict[str, Any] = {}
+            for model, table in self.registry.store.tables.items():
+                ids = list(table)
+                tables[model] = {
+                    "ids": ids,
+                    "next_id": len(table.alive),
+                    "columns": {
+                        column: [_plain(values[rid]) for rid in ids]
+                        for column, values in table.columns.items()
+                    },
+                }
+            return {"version": self.version, "tables": tables}
+
+    @classmethod
+    def from_export(cls, name: str, data: Any) -> Database:
+        """A database holding the tables of :meth:`export_tables` output.
+
+        :raises ValueError: when ``data`` is not such an export, or is one of
+            another Odoo version.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
+            raise ValueError("not an emulator database export")
+        version = data.get("version")
+        if not isinstance(version, int):
+            raise ValueError("the export does not say its Odoo version")
+        db = cls.__new__(cls)
+        db.name = name
+        db.version = version
+        db.bus = Bus()
+        db._lock = threading.RLock()
+        db.registry = Registry(name, version, ALL_MODELS)
+        store = db.registry.store
+        for model, payload in data["tables"].items():
+            table = store.tables.get(model)
+            if table is None or not isinstance(payload, dict):
+                raise ValueError(f"unknown table {model!r} in the export")
+            ids, columns = payload.get("ids"), payload.get("columns")
+            if not isinstance(ids, list) or not isinstance(columns, dict):
+                raise ValueError(f"table {model!r}: ids and columns expected")
+            unknown = set(columns) - set(table.columns)
+            if unknown:
+                raise ValueError(f"table {model!r}: unknown columns {sorted(unknown)}")
+            for pos, rid in enumerate(ids):
+                table.insert({col: _stored(values[pos]) for col, values in columns.items()}, rid)
+            while len(table.alive) < int(payload.get("next_id", 0)):
+                table.alive.append(0)
+                for column, values in table.columns.items():
+                    values.append(table.empties[column])
+        return db
+
+    def set_admin(
+        self,
+        *,
+        login: str = "admin",
+        password: str = "admin",  # noqa: S107 - Odoo's default, for a test server
+        lang: str = "en_US",
+        country_code: str | None = None,
+        phone: str | None = None,
+    ) -> None:
+        """What creating a database sets: the admin's login, password and language,
+        the company's country and phone."""
+        with self._lock:
+            tables = self.registry.store.tables
+            users = tables["res.users"]
+            users.set(ADMIN_UID, "login", login)
+            users.set(ADMIN_UID, "password", password)
+            users.set(ADMIN_UID, "lang", lang if lang in INSTALLED_LANGS else "en_US")
+            company = tables["res.company"]
+            if phone and "phone" in company.columns:
+                company.set(1, "phone", phone)
+            if country_code:
+                countries = tables["res.country"]
+                for rid in countries:
+                    if str(countries.get(rid, "code")).lower() == country_code.lower():
+                        company.set(1, "country_id", rid)
+                        break
+
     # -- authentication -----------------------------------------------------------
     def _users(self) -> Table:
         return self.registry.store.tables["res.users"]
@@ -126,21 +273,31 @@ class Database:
         users = self._users()
         return isinstance(uid, int) and users.exists(uid) and bool(users.get(uid, "active"))
 
-    def _secret_ok(self, uid: int, secret: object) -> bool:
+    def _secret_ok(self, uid: int, secret: object, *, interactive: bool = False) -> bool:
+        """Odoo's ``_check_credentials``: a password, or (not interactive) an API key.
+
+        A user with 2FA may not use a password over RPC (``_rpc_api_keys_only``);
+        an interactive (browser) login never takes an API key.
+        """
         if not self._active_user(uid) or not isinstance(secret, str) or not secret:
             return False
-        password = self._users().get(uid, "password")
+        users = self._users()
+        password = users.get(uid, "password")
         if password and secrets.compare_digest(password, secret):
-            return True
-        owner = self._api_keys.get(secret)
-        return owner is not None and owner[0] == uid
+            return interactive or not users.get(uid, "totp_secret")
+        return not interactive and self._api_key_owner(secret) == uid
 
-    def authenticate(self, login: str, secret: str) -> int | None:
-        """The uid of ``login`` when ``secret`` is its password or one of its API keys."""
+    def authenticate(self, login: str, secret: str, *, interactive: bool = False) -> int | None:
+        """The uid of ``login`` when ``secret`` is its password or one of its API keys.
+
+        ``interactive`` (a web login) accepts the password only, 2FA or not.
+        """
         with self._lock:
             users = self._users()
             for uid in users:
-                if users.get(uid, "login") == login and self._secret_ok(uid, secret):
+                if users.get(uid, "login") == login and self._secret_ok(
+                    uid, secret, interactive=interactive
+                ):
                     return uid
             return None
 
@@ -149,18 +306,81 @@ class Database:
             if not self._secret_ok(uid, secret):
                 raise AccessDenied()
 
+    def _api_keys(self) -> Table:
+        return self.registry.store.tables["res.users.apikeys"]
+
+    def _api_key_owner(self, key: str) -> int | None:
+        """The user of API key ``key`` if it exists and has not expired."""
+        table = self._api_keys()
+        index, digest = key[:INDEX_SIZE], key_digest(key)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        for rid in table:
+            if table.get(rid, "index") != index or table.get(rid, "key") != digest:
+                continue
+            expiration = table.get(rid, "expiration_date")
+            if expiration and expiration < stamp:
+                return None
+            owner: int = table.get(rid, "user_id")
+            return owner
+        return None
+
+    def _insert_api_key(self, uid: int, name: str, key: str) -> None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        self._api_keys().insert(
+            {
+                "name": name,
+                "user_id": uid,
+                "key": key_digest(key),
+                "index": key[:INDEX_SIZE],
+                "create_date": stamp,
+                "write_date": stamp,
+                "create_uid": uid,
+                "write_uid": uid,
+            }
+        )
+
     def uid_for_api_key(self, key: str) -> int | None:
         with self._lock:
-            owner = self._api_keys.get(key)
-            return owner[0] if owner and self._active_user(owner[0]) else None
+            owner = self._api_key_owner(key)
+            return owner if owner is not None and self._active_user(owner) else None
 
     def create_api_key(self, uid: int, name: str) -> str:
         with self._lock:
             if not self._active_user(uid):
                 raise AccessDenied()
-            key = secrets.token_hex(20)
-            self._api_keys[key] = (uid, name)
+            key = new_key()
+            self._insert_api_key(uid, name, key)
             return key
+
+    # -- two-factor authentication ----------------------------------------------------
+    def enable_totp(self, login: str, secret: str | None = None) -> str:
+        """Turn 2FA on for ``login`` (what Odoo's TOTP wizard does); returns the base32 secret.
+
+        Then web logins need the code (:func:`~zenoo_rpc.testing.emulator.totp.totp_code`)
+        and RPC logins an API key.
+        """
+        secret = secret or totp.new_secret()
+        with self._lock:
+            self._users().set(self._uid_of(login), "totp_secret", secret)
+        return secret
+
+    def disable_totp(self, login: str) -> None:
+        with self._lock:
+            self._users().set(self._uid_of(login), "totp_secret", None)
+
+    def totp_secret(self, uid: int) -> str | None:
+        """The 2FA secret of ``uid``, ``None`` when 2FA is off."""
+        with self._lock:
+            users = self._users()
+            secret = users.get(uid, "totp_secret") if users.exists(uid) else None
+            return str(secret) if secret else None
+
+    def _uid_of(self, login: str) -> int:
+        users = self._users()
+        for uid in users:
+            if users.get(uid, "login") == login:
+                return uid
+        raise KeyError(f"no user with login {login!r} in database {self.name!r}")
 
     # -- calling methods ----------------------------------------------------------
     def env(self, uid: int, context: Mapping[str, Any] | None = None) -> Environment:

@@ -2,7 +2,8 @@
 
 Used by the websocket transport plugin. Each text frame is a request
 ``{"id": N, "path": "/jsonrpc", "method": "POST", "headers": {...}, "body":
-"<text>"}``; each answer is a frame ``{"id": N, "status": 200, "headers":
+"<text>"}`` (a body that is not UTF-8 goes base64-encoded with ``"encoding":
+"base64"``); each answer is a frame ``{"id": N, "status": 200, "headers":
 [[name, value], ...], "body": "<text>"}`` (a body that is not UTF-8, like a
 PDF, comes base64-encoded with ``"encoding": "base64"``). Requests run
 concurrently, so answers may come out of order. A dropped-connection fault
@@ -84,11 +85,22 @@ async def _reply(emulator: Emulator, frame: dict[str, Any]) -> dict[str, Any] | 
         }
     headers = frame.get("headers") if isinstance(frame.get("headers"), dict) else {}
     body = frame.get("body") or ""
+    content = body.encode() if isinstance(body, str) else b""
+    if frame.get("encoding") == "base64":
+        try:
+            content = base64.b64decode(content, validate=True)
+        except ValueError:
+            return {
+                "id": frame_id,
+                "status": 400,
+                "headers": [["Content-Type", "text/plain"]],
+                "body": "a base64 body that is not base64",
+            }
     request = HttpRequest(
         method=str(frame.get("method", "POST")),
         path=frame["path"],
         headers={str(k): str(v) for k, v in (headers or {}).items()},
-        content=body.encode() if isinstance(body, str) else b"",
+        content=content,
     )
     try:
         response = await emulator.handle(request)

@@ -33,7 +33,12 @@ from zenoo_rpc.testing.emulator.routes.http import (
 from zenoo_rpc.testing.emulator.routes.json2 import json2_route
 from zenoo_rpc.testing.emulator.routes.jsonrpc import jsonrpc_route
 from zenoo_rpc.testing.emulator.routes.report import report_route
-from zenoo_rpc.testing.emulator.routes.web import WEB_JSON_ROUTES, health_route, version_route
+from zenoo_rpc.testing.emulator.routes.web import (
+    WEB_HTTP_ROUTES,
+    WEB_JSON_ROUTES,
+    health_route,
+    version_route,
+)
 from zenoo_rpc.testing.emulator.routes.xmlrpc import xmlrpc_route
 from zenoo_rpc.testing.emulator.sessions import LoginCooldown, WebSessions
 from zenoo_rpc.transports.base import HttpRequest, HttpResponse
@@ -63,8 +68,16 @@ class Emulator:
     :param version: the Odoo major version to behave like (16-19).
     :param size: how many demo records of each kind the databases hold.
     :param databases: names of the databases to create.
-    :param master_password: the ``db`` service's master password.
+    :param master_password: the master password of the database manager
+        (``/web/database/*`` and the ``db`` service). While it is Odoo's
+        default ``"admin"``, the web database manager takes the first master
+        password it is given as the new one, as Odoo does.
     :param seed: seed of the demo data (same seed, same data).
+    :param database_manager: serve ``/web/database/*`` (off: they answer 404,
+        as behind a proxy that blocks them).
+    :param db_service: serve the legacy ``db`` service on ``/jsonrpc`` and
+        XML-RPC (off: like Odoo 19.1+, where it is gone; the emulated
+        versions stop at 19.0, which still has it).
     """
 
     def __init__(
@@ -75,6 +88,8 @@ class Emulator:
         databases: Sequence[str] = ("demo",),
         master_password: str = "admin",  # noqa: S107 - Odoo's default, for a test server
         seed: int = 0,
+        database_manager: bool = True,
+        db_service: bool = True,
     ) -> None:
         if version not in SUPPORTED_VERSIONS:
             raise ValueError(
@@ -86,6 +101,8 @@ class Emulator:
         self.size = size
         self.seed = seed
         self.master_password = master_password
+        self.database_manager = database_manager
+        self.db_service = db_service
         self.databases: dict[str, Database] = {}
         for name in databases:
             self.add_database(name)
@@ -122,10 +139,14 @@ class Emulator:
 
     # ----------------------------------------------------------------------- state
 
-    def add_database(self, name: str, *, size: int | None = None) -> Database:
-        """Create a database with demo data (what ``db.create_database`` does)."""
+    def add_database(self, name: str, *, size: int | None = None, demo: bool = True) -> Database:
+        """Create a database, with demo data unless ``demo`` is false (``db.create_database``)."""
         db = Database(
-            name, version=self.version, size=self.size if size is None else size, seed=self.seed
+            name,
+            version=self.version,
+            size=self.size if size is None else size,
+            seed=self.seed,
+            demo=demo,
         )
         self.databases[name] = db
         return db
@@ -187,6 +208,9 @@ class Emulator:
         if path.startswith("/xmlrpc/"):
             return xmlrpc_route
         for pattern, route in WEB_JSON_ROUTES:
+            if path == pattern or (pattern.endswith("/") and path.startswith(pattern)):
+                return route
+        for pattern, route in WEB_HTTP_ROUTES:
             if path == pattern or (pattern.endswith("/") and path.startswith(pattern)):
                 return route
         if modern and path in ("/json/version", "/web/version"):

@@ -4,12 +4,18 @@ Odoo keeps a session per browser: anonymous until ``/web/session/authenticate``
 puts a database and a user in it, then used by ``/web/dataset/call_kw``, the
 bus websocket and ``/report``. Tests expire them all at once to check that a
 client re-authenticates (:meth:`WebSessions.expire_all`, also a fault).
+
+A user with two-factor authentication first gets a half-open session (Odoo's
+``pre_uid``: the password was right, the code is still due); ``/web/login/totp``
+finishes it with :meth:`WebSessions.finalize`, which gives it a new id as Odoo
+does. Form posts carry the session's CSRF token (:meth:`WebSession.csrf_token`).
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["LoginCooldown", "WebSession", "WebSessions"]
@@ -27,10 +33,22 @@ class WebSession:
     #: The next answer must (re)send the cookie: Odoo saves a new or changed
     #: session and sends its cookie again on the first request after a login.
     dirty: bool = True
+    #: The user whose password was checked, when a second factor is still due.
+    pre_uid: int | None = None
+    _csrf: str = ""
 
     @property
     def authenticated(self) -> bool:
         return self.uid is not None and self.db is not None
+
+    def csrf_token(self) -> str:
+        """The token forms of this session carry (Odoo's ``request.csrf_token()``)."""
+        if not self._csrf:
+            self._csrf = f"{secrets.token_hex(20)}o{int(time.time()) + 48 * 3600}"
+        return self._csrf
+
+    def check_csrf(self, token: str) -> bool:
+        return bool(self._csrf) and secrets.compare_digest(self._csrf, token)
 
 
 class WebSessions:
@@ -56,6 +74,12 @@ class WebSessions:
     def destroy(self, sid: str) -> None:
         self._sessions.pop(sid, None)
 
+    def finalize(self, session: WebSession) -> WebSession:
+        """Finish a 2FA login: the user is logged in, under a new session id."""
+        self.destroy(session.sid)
+        done = self.new(session.db, session.pre_uid, session.login)
+        return done
+
     def expire_all(self) -> int:
         """Forget every session (as if the server's session store was wiped). Returns how many."""
         count = len(self._sessions)
@@ -69,6 +93,9 @@ class WebSessions:
 
     def __len__(self) -> int:
         return len(self._sessions)
+
+    def __iter__(self) -> Iterator[WebSession]:
+        return iter(list(self._sessions.values()))
 
 
 class LoginCooldown:

@@ -13,6 +13,7 @@ from .res_company import ResCompany, ResCurrency
 from .res_country import ResCountry
 from .res_partner import ResPartner, ResPartnerCategory
 from .res_users import ResGroups, ResUsers
+from .res_users_apikeys import ResUsersApikeys, ResUsersApikeysDescription, ResUsersIdentitycheck
 from .sale import SaleOrder, SaleOrderLine
 from .stock import StockPicking
 
@@ -22,4 +23,5 @@ __all__ = ["ALL_MODELS"]
 ALL_MODELS: tuple[type[ModelCore], ...] = (
     ResCurrency, ResCountry, ResCompany, ResPartnerCategory, ResPartner, ResGroups, ResUsers,
     ProductProduct, SaleOrder, SaleOrderLine, StockPicking, IrAttachment, MailMessage, IrModelData,
+    ResUsersApikeys, ResUsersApikeysDescription, ResUsersIdentitycheck,
 )  # fmt: skip

@@ -2,6 +2,8 @@
 
 Passwords live in a write-only column: ``read`` answers ``""`` as Odoo does.
 Odoo 19 renamed ``groups_id`` to ``group_ids``; each version shows its name.
+``auth_totp`` adds ``totp_secret`` (write-only, base32) and ``totp_enabled``;
+the API keys of a user are ``api_key_ids`` (``res.users.apikeys``).
 """
 
 from __future__ import annotations
@@ -65,6 +67,15 @@ class ResUsers(BaseModel):
     groups_id = fields.Many2many("res.groups", "Groups", until=18)
     group_ids = fields.Many2many("res.groups", "Groups", since=19)
     share = fields.Boolean("Share User", compute="_compute_share", store=False)
+    totp_secret = fields.Char("Totp Secret", write_only=True, copy=False)
+    totp_enabled = fields.Boolean(
+        "Two-factor authentication", compute="_compute_totp_enabled", store=False
+    )
+    api_key_ids = fields.One2many("res.users.apikeys", "user_id", "API Keys")
+
+    def _compute_totp_enabled(self, ids: list[int]) -> dict[int, Any]:
+        secrets = self._table.columns["totp_secret"]
+        return {rid: bool(secrets[rid]) for rid in ids}
 
     def _groups_field(self) -> str:
         return "group_ids" if self.env.version >= 19 else "groups_id"

@@ -102,6 +102,14 @@ class SaleOrder(MailThread):
     def action_draft(self) -> bool:
         return bool(self.write({"state": "draft"}))
 
+    @api.records()
+    def action_preview_sale_order(self) -> dict[str, Any]:
+        """The customer preview button: an ``ir.actions.act_url`` to the portal page."""
+        ids = self._existing()
+        if len(ids) != 1:
+            raise ValueError(f"Expected singleton: {self._name}{tuple(self._ids)!r}")
+        return {"type": "ir.actions.act_url", "target": "self", "url": f"/my/orders/{ids[0]}"}
+
 
 class SaleOrderLine(BaseModel):
     _name: ClassVar[str] = "sale.order.line"
@@ -173,6 +181,29 @@ class SaleOrderLine(BaseModel):
                 if "price_unit" not in vals or vals["price_unit"] in (0, 0.0, None):
                     vals["price_unit"] = products.get(product, "list_price")
         return vals
+
+    def _onchange_values(self, values: dict[str, Any], changed: set[str]) -> dict[str, Any]:
+        """A product sets the description and unit price; the amounts follow the line."""
+        out: dict[str, Any] = {}
+        product = values.get("product_id")
+        products = self.env.store.tables["product.product"]
+        if "product_id" in changed and isinstance(product, int) and products.exists(product):
+            name = self.env["product.product"].sudo()._display_names([product])[product]
+            description = products.get(product, "description_sale")
+            out["name"] = f"{name}\n{description}" if description else name
+            out["price_unit"] = products.get(product, "list_price") or 0.0
+        if changed & {"product_id", "product_uom_qty", "price_unit", "discount"}:
+            line = {**values, **out}
+            subtotal = round(
+                float(line.get("product_uom_qty") or 0.0)
+                * float(line.get("price_unit") or 0.0)
+                * (1 - float(line.get("discount") or 0.0) / 100),
+                2,
+            )
+            out["price_subtotal"] = subtotal
+            out["price_tax"] = round(subtotal * TAX_RATE, 2)
+            out["price_total"] = round(subtotal * (1 + TAX_RATE), 2)
+        return out
 
     def _orders_of(self, ids: list[int]) -> list[int]:
         col = self._table.columns["order_id"]

@@ -13,6 +13,7 @@ from typing import ClassVar
 from . import fields
 from .crud import CrudModel
 from .model import ModelCore
+from .onchange import OnchangeModel
 from .read_group import GroupedModel
 from .recordset import RecordsetCore
 from .web_read import WebModel
@@ -20,7 +21,7 @@ from .web_read import WebModel
 __all__ = ["BaseModel"]
 
 
-class BaseModel(WebModel):
+class BaseModel(OnchangeModel):
     """Every emulated model: ``id``, ``display_name`` and the log-access fields."""
 
     _name: ClassVar[str] = "base"
@@ -39,7 +40,9 @@ class BaseModel(WebModel):
     write_date = fields.Datetime("Last Updated on", readonly=True)
 
 
-for _layer in (RecordsetCore, ModelCore, CrudModel, GroupedModel, WebModel, BaseModel):
+for _layer in (
+    RecordsetCore, ModelCore, CrudModel, GroupedModel, WebModel, OnchangeModel, BaseModel,
+):  # fmt: skip
     for _attr, _func in vars(_layer).items():
         if not _attr.startswith("__") and callable(_func) and hasattr(_func, "__qualname__"):
             _func.__qualname__ = f"BaseModel.{_attr}"

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .domain import FALSE_LEAF, NEGATIVE_OPERATORS, TRUE_LEAF, Leaf, Node, parse
 from .fields import Field, Many2one
-from .leaves import filter_leaf, text_of
+from .leaves import filter_leaf, like_body, text_of
 
 if TYPE_CHECKING:
     from .model import ModelCore
@@ -40,10 +40,11 @@ _NUMERIC = ("integer", "float", "monetary")
 
 
 def like_regex(pattern: str, operator: str) -> re.Pattern[str]:
-    """Odoo's ``like`` family as an anchored regex (``%`` any run, ``_`` one char)."""
-    body = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    """Odoo's ``like`` family as an anchored regex (``%`` any run, ``_`` one char,
+    ``\\`` escapes); ``like`` and ``ilike`` wrap the pattern in ``%`` as Odoo does."""
     if operator in ("like", "ilike", "not like", "not ilike"):
-        body = f".*{body}.*"
+        pattern = f"%{pattern}%"
+    body = like_body(pattern)
     flags = re.DOTALL | (re.IGNORECASE if "ilike" in operator else 0)
     return re.compile(body, flags)
 

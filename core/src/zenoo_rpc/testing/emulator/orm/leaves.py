@@ -23,7 +23,7 @@ from itertools import compress, repeat
 from operator import is_not, not_
 from typing import Any
 
-__all__ = ["filter_leaf", "text_of"]
+__all__ = ["filter_leaf", "like_body", "text_of"]
 
 #: Field types whose stored values are ints, floats, strings or None.
 _HASHED = frozenset(
@@ -43,6 +43,22 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+def like_body(pattern: str) -> str:
+    """A ``LIKE`` pattern as regex source, as PostgreSQL reads it: ``%`` any run,
+    ``_`` one character, and ``\\`` (its default escape) makes the next character literal."""
+    out: list[str] = []
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == "\\":
+            ch = next(chars, "")
+            if not ch:
+                raise ValueError("LIKE pattern must not end with escape character")
+            out.append(re.escape(ch))
+        else:
+            out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+    return "".join(out)
+
+
 def _contains(
     operator: str, right: Any, ids: Sequence[int], values: Sequence[Any]
 ) -> list[int] | None:
@@ -50,9 +66,10 @@ def _contains(
     found somewhere, so one regex ``search`` replaces ``fullmatch`` of ``.*p.*``."""
     if right is False or right is None:
         return None
-    body = "".join(
-        ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in text_of(right)
-    )
+    text = text_of(right)
+    if (len(text) - len(text.rstrip("\\"))) % 2:  # escapes the closing %: not a search
+        return None
+    body = like_body(text)
     flags = re.DOTALL | (re.IGNORECASE if "ilike" in operator else 0)
     search = re.compile(body, flags).search
     if operator.startswith("not"):

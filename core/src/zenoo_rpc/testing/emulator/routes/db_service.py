@@ -1,23 +1,54 @@
-"""Odoo's ``db`` service: list, create, duplicate, drop and rename emulated databases.
+"""Odoo's ``db`` service: list, create, duplicate, drop, rename, dump and restore databases.
 
 As in Odoo, ``list``, ``list_lang``, ``db_exist`` and ``server_version`` are
 open; every other method takes the master password first and answers
-``AccessDenied`` when it is wrong. An unknown method is a ``KeyError``.
+``AccessDenied`` when it is wrong. An unknown method is a ``KeyError``. With
+``Emulator(db_service=False)`` the whole service is gone, as in Odoo 19.1+
+(calling it is Odoo's ``KeyError`` for an unknown service).
+
+Backups (:func:`dump_database`, :func:`restore_database`, shared with the web
+database manager) hold the emulator's own serialization of its tables
+(:meth:`~zenoo_rpc.testing.emulator.database.Database.export_tables`, JSON)
+where Odoo puts a ``pg_dump``: a zip with ``dump.sql`` and Odoo's
+``manifest.json`` (``backup_format="zip"``), or that dump alone in one file
+(``"dump"``, Odoo's ``pg_dump --format=c``). A restore accepts what a backup
+produced and nothing else ("Couldn't restore database"). ``copy`` and
+``neutralize_database`` are accepted and change nothing (the emulator has no
+database uuid, crons or mail servers).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from zenoo_rpc.testing.emulator.database import Database
 from zenoo_rpc.testing.emulator.exceptions import AccessDenied, EmulatedError, PythonError
 from zenoo_rpc.testing.emulator.routes.errors import unknown_database
 
 if TYPE_CHECKING:
     from zenoo_rpc.testing.emulator.server import Emulator
 
-__all__ = ["COUNTRIES", "LANGUAGES", "dispatch"]
+__all__ = [
+    "COUNTRIES",
+    "DUMP_HEADER",
+    "LANGUAGES",
+    "DatabaseExists",
+    "dispatch",
+    "dump_database",
+    "restore_database",
+]
+
+#: First line of a ``"dump"`` backup: the emulator's stand-in for ``pg_dump``'s ``PGDMP``.
+DUMP_HEADER = b"-- zenoo-rpc emulator dump 1\n"
+_RESTORE_FAILED = "Couldn't restore database"
+_MODULES = ("base", "web", "mail", "contacts", "product", "sale", "stock", "auth_totp")
 
 LANGUAGES: list[list[str]] = [
     ["sq_AL", "Albanian / Shqip"],
@@ -70,6 +101,8 @@ class DatabaseExists(EmulatedError):
 
 def dispatch(emulator: Emulator, method: str, params: list[Any]) -> Any:
     """Odoo's ``odoo.service.db.dispatch``."""
+    if not emulator.db_service:
+        raise PythonError("builtins.KeyError", "'db'")
     func = _OPEN.get(method)
     if func is None:
         func = _GUARDED.get(method)
@@ -119,7 +152,10 @@ def exp_create_database(
     phone: str | None = None,
 ) -> bool:
     _must_not_exist(emulator, db_name)
-    emulator.add_database(db_name, size=emulator.size if demo else 0)
+    db = emulator.add_database(db_name, size=emulator.size if demo else 0, demo=bool(demo))
+    db.set_admin(
+        login=login, password=user_password, lang=lang, country_code=country_code, phone=phone
+    )
     return True
 
 
@@ -156,6 +192,70 @@ def exp_change_admin_password(emulator: Emulator, new_password: str) -> bool:
     return True
 
 
+def exp_dump(emulator: Emulator, db_name: str, format: str) -> str:
+    return base64.b64encode(dump_database(emulator, db_name, format)).decode()
+
+
+def exp_restore(emulator: Emulator, db_name: str, data: str, copy: bool = False) -> bool:
+    try:
+        raw = base64.b64decode(data, validate=False)
+    except (binascii.Error, ValueError, TypeError):
+        raise PythonError("builtins.Exception", _RESTORE_FAILED) from None
+    restore_database(emulator, db_name, raw, copy=copy)
+    return True
+
+
+def dump_database(emulator: Emulator, db_name: str, backup_format: str = "zip") -> bytes:
+    """A backup of ``db_name``: a zip (``dump.sql`` + ``manifest.json``) or the dump alone."""
+    db = emulator.databases.get(db_name)
+    if db is None:
+        raise unknown_database(db_name)
+    dump = json.dumps(db.export_tables(), separators=(",", ":")).encode()
+    if backup_format != "zip":
+        return DUMP_HEADER + dump
+    manifest = {
+        "odoo_dump": "1",
+        "db_name": db_name,
+        "version": emulator.server_version,
+        "version_info": emulator.version_info,
+        "major_version": emulator.server_version,
+        "pg_version": "16.0",
+        "modules": dict.fromkeys(_MODULES, f"{emulator.server_version}.1.0"),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("dump.sql", dump)
+        archive.writestr("manifest.json", json.dumps(manifest, indent=4))
+    return buffer.getvalue()
+
+
+def restore_database(
+    emulator: Emulator,
+    db_name: str,
+    data: bytes,
+    *,
+    copy: bool = False,
+    neutralize_database: bool = False,
+) -> None:
+    """Create ``db_name`` from a :func:`dump_database` backup (Odoo's ``restore_db``)."""
+    if db_name in emulator.databases:
+        raise PythonError("builtins.Exception", "Database already exists")
+    try:
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                dump = archive.read("dump.sql")
+        elif data.startswith(DUMP_HEADER):
+            dump = data[len(DUMP_HEADER) :]
+        else:
+            raise ValueError("not a backup")
+        restored = Database.from_export(db_name, json.loads(dump))
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        raise PythonError("builtins.Exception", _RESTORE_FAILED) from None
+    if restored.version != emulator.version:
+        raise PythonError("builtins.Exception", _RESTORE_FAILED)
+    emulator.databases[db_name] = restored
+
+
 def _must_not_exist(emulator: Emulator, name: str) -> None:
     if name in emulator.databases:
         raise DatabaseExists(f"Database {name} already exists")
@@ -174,4 +274,6 @@ _GUARDED: dict[str, Callable[..., Any]] = {
     "drop": exp_drop,
     "rename": exp_rename,
     "change_admin_password": exp_change_admin_password,
+    "dump": exp_dump,
+    "restore": exp_restore,
 }

@@ -1,17 +1,23 @@
-"""``GET /report/pdf/<report_name>/<ids>``: a printed report, as a small valid PDF.
+"""``GET /report/<pdf|html>/<report_name>/<ids>``: a printed report, as a small valid PDF or HTML.
 
 Needs a web session like in Odoo (without one: 303 to ``/web/login``). The
 emulator does not render QWeb: it writes one page per record with the report
 name and the record's display name, enough for a client to download, check
-``%PDF`` and count pages.
+``%PDF`` and count pages. ``?context=<json>`` is read as Odoo reads it.
+Errors answer as Odoo's ``type='http'`` routes do: a record that does not
+exist is a 400 page with the MissingError's text, one the user may not read
+a 403, an unknown report name (Odoo's failed ``env.ref``) a 500 page that
+says nothing more.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from html import escape
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from zenoo_rpc.testing.emulator.exceptions import AccessError, EmulatedError, MissingError
+from zenoo_rpc.testing.emulator.exceptions import AccessError, EmulatedError
 from zenoo_rpc.testing.emulator.routes.http import WebRequest, html_error_page, not_found_page
 from zenoo_rpc.transports.base import HttpResponse
 
@@ -19,7 +25,12 @@ if TYPE_CHECKING:
     from zenoo_rpc.testing.emulator.database import Database
     from zenoo_rpc.testing.emulator.server import Emulator
 
-__all__ = ["REPORT_MODELS", "build_pdf", "report_route"]
+__all__ = ["REPORT_MODELS", "build_html", "build_pdf", "report_route"]
+
+_INTERNAL_ERROR = (
+    "The server encountered an internal error and was unable to complete your request. "
+    "Either the server is overloaded or there is an error in the application."
+)
 
 #: The reports of Odoo's standard modules, by report name.
 REPORT_MODELS = {
@@ -37,7 +48,7 @@ REPORT_MODELS = {
 
 def report_route(emulator: Emulator, request: WebRequest) -> HttpResponse:
     parts = request.path.strip("/").split("/")
-    if len(parts) != 4 or parts[1] != "pdf":
+    if len(parts) != 4 or parts[1] not in ("pdf", "html"):
         return not_found_page()
     session = emulator.sessions.authenticated(request.session_id)
     if session is None or session.db not in emulator.databases or session.uid is None:
@@ -51,34 +62,46 @@ def report_route(emulator: Emulator, request: WebRequest) -> HttpResponse:
             ],
         )
     db = emulator.databases[session.db]
-    report_name = parts[2]
+    converter, report_name = parts[1], parts[2]
+    ids = [int(part) for part in parts[3].split(",") if part.isdigit()]  # as Odoo parses them
     try:
-        ids = [int(part) for part in parts[3].split(",") if part]
+        context: Any = json.loads(request.query["context"]) if "context" in request.query else {}
     except ValueError:
-        return not_found_page()
+        return html_error_page(500, _INTERNAL_ERROR)
     model = _report_model(db, session.uid, report_name)
     if model is None:
-        return not_found_page()
+        return html_error_page(500, _INTERNAL_ERROR)
+    kwargs: dict[str, Any] = {"fields": ["display_name"]}
+    if isinstance(context, dict):
+        kwargs["context"] = context
     try:
-        rows = db.call(session.uid, model, "read", [ids], {"fields": ["display_name"]})
+        rows = db.call(session.uid, model, "read", [ids], kwargs)
     except EmulatedError as exc:
-        status = (
-            403 if isinstance(exc, AccessError) else 404 if isinstance(exc, MissingError) else 500
-        )
-        return html_error_page(status, exc.message)
+        status = 403 if isinstance(exc, AccessError) else 400
+        return html_error_page(status, escape(exc.message))
     names = {row["id"]: str(row.get("display_name", "")) for row in rows}
-    if any(i not in names for i in ids):
-        return html_error_page(404, "Record does not exist or has been deleted.")
-    pdf = build_pdf([[report_name, f"{model} #{i}", names[i]] for i in ids])
-    filename = f"{report_name.split('.')[-1]}.pdf"
+    missing = [i for i in ids if i not in names]
+    if missing:
+        text = f"Record does not exist or has been deleted.\n(Record: {model}({missing[0]},), "
+        return html_error_page(400, escape(text + f"User: {session.uid})"))
+    pages = [[report_name, f"{model} #{i}", names[i]] for i in ids]
+    if converter == "html":
+        html = build_html(pages)
+        return HttpResponse(
+            status=200,
+            content=html,
+            headers=[
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(html))),
+            ],
+        )
+    pdf = build_pdf(pages)
     return HttpResponse(
         status=200,
         content=pdf,
         headers=[
             ("Content-Type", "application/pdf"),
             ("Content-Length", str(len(pdf))),
-            ("Content-Disposition", f'inline; filename="{filename}"'),
-            ("X-Content-Type-Options", "nosniff"),
         ],
     )
 
@@ -98,6 +121,18 @@ def _report_model(db: Database, uid: int, report_name: str) -> str | None:
         pass
     model = REPORT_MODELS.get(report_name)
     return model if model in db.model_names() else None
+
+
+def build_html(pages: list[list[str]]) -> bytes:
+    """An HTML document with one ``<div class="page">`` per entry, each line a paragraph."""
+    body = "\n".join(
+        '<div class="page">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</div>"
+        for lines in pages
+    )
+    return (
+        '<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"/><title>Report</title></head>\n'
+        f'<body class="container">\n{body}\n</body>\n</html>\n'
+    ).encode()
 
 
 def build_pdf(pages: list[list[str]]) -> bytes:

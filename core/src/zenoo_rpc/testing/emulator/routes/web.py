@@ -5,6 +5,10 @@ HTTP 200, authenticated by the ``session_id`` cookie. Without a live session
 a ``auth='user'`` route answers ``SessionExpiredException`` (code 100, id null).
 A body that is not JSON is a ``JSONDecodeError`` error with id null. Successful
 answers set the session cookie (creating an anonymous session when needed).
+For a user with two-factor authentication, ``/web/session/authenticate``
+answers ``{"uid": null}`` and a half-open session, as Odoo does.
+:data:`WEB_HTTP_ROUTES` lists the ``type='http'`` routes of other modules
+(database manager, 2FA form, ``/web/content``).
 """
 
 from __future__ import annotations
@@ -14,20 +18,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from zenoo_rpc.testing.emulator.exceptions import AccessDenied, AccessError, PythonError
+from zenoo_rpc.testing.emulator.routes.content import content_route
+from zenoo_rpc.testing.emulator.routes.database import database_route
 from zenoo_rpc.testing.emulator.routes.errors import SessionExpired, jsonrpc_error, unknown_database
 from zenoo_rpc.testing.emulator.routes.http import (
     WebRequest,
     inferred_type_error,
     json_response,
 )
+from zenoo_rpc.testing.emulator.routes.pages import home_path, redirect
 from zenoo_rpc.testing.emulator.routes.session_info import session_info
+from zenoo_rpc.testing.emulator.routes.twofactor import TOTP_PATH, totp_route
 from zenoo_rpc.testing.emulator.sessions import LoginCooldown, WebSession
 from zenoo_rpc.transports.base import HttpResponse
 
 if TYPE_CHECKING:
     from zenoo_rpc.testing.emulator.server import Emulator
 
-__all__ = ["WEB_JSON_ROUTES", "health_route", "version_route"]
+__all__ = ["WEB_HTTP_ROUTES", "WEB_JSON_ROUTES", "health_route", "version_route"]
 
 
 class WebCall:
@@ -111,13 +119,18 @@ def _authenticate(call: WebCall) -> Any:
     if cooldown.blocked():
         raise AccessDenied(LoginCooldown.MESSAGE)
     login = str(params.get("login", ""))
-    uid = db.authenticate(login, str(params.get("password", "")))
+    uid = db.authenticate(login, str(params.get("password", "")), interactive=True)
     if not uid:
         cooldown.failed()
         raise AccessDenied()
     cooldown.succeeded()
     if call.session is not None:  # Odoo rotates the session id on login
         emulator.sessions.destroy(call.session.sid)
+    if db.totp_secret(uid):
+        # auth_totp: the password was right, the code is due on /web/login/totp
+        call.session = emulator.sessions.new(db_name, None, login)
+        call.session.pre_uid = uid
+        return {"uid": None}
     call.session = emulator.sessions.new(db_name, uid, login)
     call.logged_in = True
     return session_info(emulator, db_name, uid)
@@ -170,6 +183,22 @@ WEB_JSON_ROUTES: list[tuple[str, Callable[[Emulator, WebRequest], HttpResponse]]
         web_json("/web/webclient/version_info", _version_info, auth="none"),
     ),
     ("/web/database/list", web_json("/web/database/list", _database_list, auth="none")),
+]
+
+
+def logout_route(emulator: Emulator, request: WebRequest) -> HttpResponse:
+    """``/web/session/logout`` (``auth='none'``): forget the session, even a half-open one."""
+    if request.session_id:
+        emulator.sessions.destroy(request.session_id)
+    return redirect(request.query.get("redirect") or home_path(emulator.version))
+
+
+#: The ``type='http'`` routes (pages, forms, files): ``(path prefix or exact path, route)``.
+WEB_HTTP_ROUTES: list[tuple[str, Callable[[Emulator, WebRequest], HttpResponse]]] = [
+    ("/web/database/", database_route),
+    (TOTP_PATH, totp_route),
+    ("/web/session/logout", logout_route),
+    ("/web/content/", content_route),
 ]
 
 
