@@ -53,6 +53,16 @@ def test_report_and_attachments_over_loopback(
     got = run_served("attachment", "get", str(attachment_id), "-o", str(copy))
     assert got.exit_code == 0, got.output
     assert copy.read_bytes() == source.read_bytes()
+    piped = run_served("attachment", "get", str(attachment_id), "-o", "-")
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout_bytes == source.read_bytes()
+    assert piped.stderr == f"wrote attachment {attachment_id} to standard output\n"
+    html = run_served(
+        "report", "sale.report_saleorder", str(orders[0]), "--format", "html", "-o", "-"
+    )
+    assert html.exit_code == 0, html.output
+    assert html.stdout_bytes.startswith(b"<!DOCTYPE html>")
+    assert html.stderr.endswith(" to standard output\n")
 
 
 @pytest.fixture

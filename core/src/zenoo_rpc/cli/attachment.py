@@ -52,7 +52,7 @@ def attachment() -> None:
     "output_path",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write.",
+    help="File to write (- for standard output).",
 )
 @click.option(
     "--max-size", type=click.IntRange(min=0), metavar="BYTES", help="Refuse larger files."
@@ -61,13 +61,17 @@ def attachment() -> None:
 @pass_state
 def get(state: CliState, attachment_id: int, output_path: Path, max_size: int | None) -> None:
     """Download attachment ID into FILE."""
+    to_stdout = str(output_path) == "-"
+    destination = click.get_binary_stream("stdout") if to_stdout else output_path
 
     async def run() -> AttachmentInfo:
         async with state.client() as client:
-            return await client.attachments.download(attachment_id, output_path, max_size=max_size)
+            return await client.attachments.download(attachment_id, destination, max_size=max_size)
 
     info = plain_info(asyncio.run(run()))
-    if state.output.json_mode:
+    if to_stdout:  # the file itself is on stdout: the summary goes to stderr
+        state.output.note(f"wrote attachment {attachment_id} to standard output")
+    elif state.output.json_mode:
         state.output.json(info)
     else:
         state.output.note(f"wrote attachment {attachment_id} to {output_path}")

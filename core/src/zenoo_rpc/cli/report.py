@@ -31,7 +31,7 @@ __all__ = ["report"]
     "output_path",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write.",
+    help="File to write (- for standard output).",
 )
 @click.option(
     "--format",
@@ -55,18 +55,22 @@ def report(
     7,8,9) into FILE.
     """
     record_ids = parse_ids(ids)
+    to_stdout = str(output_path) == "-"
+    destination = click.get_binary_stream("stdout") if to_stdout else output_path
 
     async def run() -> int:
         async with state.client() as client:
             return int(
                 await client.download_report(
-                    report_name, record_ids, output_path, converter=converter
+                    report_name, record_ids, destination, converter=converter
                 )
             )
 
     size = asyncio.run(run())
     summary = {"report": report_name, "ids": record_ids, "file": str(output_path), "bytes": size}
-    if state.output.json_mode:
+    if to_stdout:  # the report itself is on stdout: the summary goes to stderr
+        state.output.note(f"wrote {report_name} ({size} bytes) to standard output")
+    elif state.output.json_mode:
         state.output.json(summary)
     else:
         state.output.note(f"wrote {report_name} ({size} bytes) to {output_path}")
