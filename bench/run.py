@@ -1,7 +1,7 @@
 """Client CPU per ``search_read`` of 80 partners (about 50 KB), zenoo-rpc against its peers.
 
-Usage: ``python bench/run.py [--suite clients|emulator|all] [--quick] [--calls N] [--rounds R]
-[--only a,b]``.
+Usage: ``python bench/run.py [--suite clients|emulator|cache|orm|ws|audit|all] [--quick]
+[--calls N] [--rounds R] [--only a,b]``.
 
 Each client runs in its own process from its own venv under ``bench/.venvs/``
 (created with uv on first use, reused while its requirements are unchanged;
@@ -9,8 +9,12 @@ the local zenoo-rpc is reinstalled when ``core/`` changes). One loopback
 server (``bench/server.py``, another process) answers instantly. Rounds
 alternate between the clients; the table shows each client's median. Then the
 emulator suite (``bench/emulator_bench.py``): the in-memory Odoo's requests/s
-over loopback, calls/s in-process and memory for 100 000 partners. Results
-also go to ``bench/results/latest.json``. See ``bench/README.md``.
+over loopback, calls/s in-process and memory for 100 000 partners; then the
+cache suite (``bench/cache_bench.py``): cache-hit latency per backend; then
+the model layer (``bench/orm_bench.py``): typed records/s against OdooRPC; then
+the transports (``bench/ws_bench.py``): calls/s over one websocket vs HTTP keep-alive;
+then the audit plugin's cost per call (``bench/audit_bench.py``).
+Results also go to ``bench/results/latest.json``. See ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import emulator_bench
+import orm_bench
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -320,9 +325,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
         "--suite",
-        choices=("clients", "emulator", "all"),
+        choices=("clients", "emulator", "cache", "orm", "ws", "audit", "all"),
         default="all",
-        help="the clients' CPU table, the emulator's performance, or both (default)",
+        help="the clients' CPU table, the emulator, cache-hit latency, the model layer, "
+        "websocket vs HTTP calls/s, the audit plugin's overhead, or all",
     )
     parser.add_argument("--quick", action="store_true", help="200 calls, 3 rounds")
     parser.add_argument("--calls", type=int)
@@ -341,6 +347,14 @@ def main() -> None:
         results.update(run_clients(args))
     if args.suite in ("emulator", "all"):
         results["emulator"] = run_emulator(quick=args.quick)
+    if args.suite in ("cache", "all"):
+        results["cache"] = run_cache(quick=args.quick)
+    if args.suite in ("orm", "all"):
+        results["orm"] = run_orm(quick=args.quick)
+    if args.suite in ("ws", "all"):
+        results["ws"] = run_ws(quick=args.quick)
+    if args.suite in ("audit", "all"):
+        results["audit"] = run_audit(quick=args.quick)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
 
@@ -421,6 +435,79 @@ def run_emulator(*, quick: bool) -> dict[str, Any]:
         return {"error": f"unavailable: {problem}"}
     results = emulator_bench.run_suite(python, emulator_bench.Settings.make(quick))
     emulator_bench.print_report(results)
+    return results
+
+
+def run_cache(*, quick: bool) -> dict[str, Any]:
+    """Cache-hit latency (``cache_bench.py``), in a venv with core and the Redis plugin."""
+    plugin = REPO / "plugins" / "redis_cluster"
+    python, problem = ensure_venv("zenoo-cache", [f"{CORE}[emulator]", str(plugin)])
+    if problem:
+        print(f"\nCache: not measured: unavailable: {problem}")
+        return {"error": f"unavailable: {problem}"}
+    command = [str(python), str(BENCH / "cache_bench.py"), *(["--quick"] if quick else [])]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        print(f"\nCache: not measured: {error}")
+        return {"error": error}
+    print("\n".join(lines[:-1]))
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run_ws(*, quick: bool) -> dict[str, Any]:
+    """Calls/s over one websocket vs HTTP keep-alive (``ws_bench.py``), with the ws plugin."""
+    plugin = REPO / "plugins" / "websocket"
+    python, problem = ensure_venv("zenoo-ws", [f"{CORE}[emulator]", str(plugin)])
+    if problem:
+        print(f"\nWebsocket: not measured: unavailable: {problem}")
+        return {"error": f"unavailable: {problem}"}
+    command = [str(python), str(BENCH / "ws_bench.py"), *(["--quick"] if quick else [])]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        print(f"\nWebsocket: not measured: {error}")
+        return {"error": error}
+    print("\n".join(lines[:-1]))
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run_audit(*, quick: bool) -> dict[str, Any]:
+    """The audit plugin's overhead per call (``audit_bench.py``), with the audit plugin."""
+    plugin = REPO / "plugins" / "audit"
+    python, problem = ensure_venv("zenoo-audit", [str(CORE), str(plugin)])
+    if problem:
+        print(f"\nAudit: not measured: unavailable: {problem}")
+        return {"error": f"unavailable: {problem}"}
+    quick_flag = ["--quick"] if quick else []
+    command = [str(python), str(BENCH / "audit_bench.py"), "--json", *quick_flag]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        print(f"\nAudit: not measured: {error}")
+        return {"error": error}
+    print("\n".join(lines[:-1]))
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run_orm(*, quick: bool) -> dict[str, Any]:
+    """The model layer (``orm_bench.py``): typed records/s against OdooRPC, calls, memory."""
+    python, problem = emulator_python()
+    if problem:
+        print(f"\nORM: not measured: unavailable: {problem}")
+        return {"error": f"unavailable: {problem}"}
+    odoorpc, odoorpc_problem = ensure_venv("odoorpc", ["odoorpc"])
+    settings = orm_bench.Settings.make(quick)
+    results = orm_bench.run_suite(python, None if odoorpc_problem else str(odoorpc), settings)
+    if odoorpc_problem:
+        results["odoorpc_error"] = f"unavailable: {odoorpc_problem}"
+    orm_bench.print_report(results)
     return results
 
 
