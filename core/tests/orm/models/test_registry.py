@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from model_harness import Harness
+from orm_harness import Harness
 
 from zenoo_rpc.errors import ModelDefinitionError
 from zenoo_rpc.models import ModelRegistry, OdooModel, Ref, X2Many, fields

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from queryset_harness import Harness
+from orm_harness import Harness
 
 from zenoo_rpc.errors import DomainError, QueryError
 from zenoo_rpc.models.common import ResPartner, SaleOrder

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from model_harness import Harness, MakeHarness
+from orm_harness import Harness, MakeHarness
 
 from zenoo_rpc.errors import DoesNotExist, FieldValueError, ValidationError
 from zenoo_rpc.models import Command

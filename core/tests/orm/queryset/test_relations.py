@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from queryset_harness import Harness, MakeHarness
+from orm_harness import Harness, MakeHarness
 
 from zenoo_rpc.errors import DoesNotExist, FieldNotLoaded
 from zenoo_rpc.models import OdooModel, fields

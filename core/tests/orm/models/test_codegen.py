@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from model_harness import Harness, harness_for
+from orm_harness import Harness, harness_for
 
 from zenoo_rpc.errors import AccessError, FieldNotLoaded, InvalidArgument, ModelNotFound
 from zenoo_rpc.models import OdooModel, Ref, common, fields
@@ -33,9 +33,9 @@ from zenoo_rpc.models.codegen_fields import FIELDS_GET_ATTRIBUTES, MAX_LITERAL_V
 from zenoo_rpc.protocols.base import ServerVersion
 from zenoo_rpc.testing.mock import MockClient
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 PYPROJECT = ROOT / "pyproject.toml"
-CAPTURE = Path(__file__).resolve().parents[1] / "captures/odoo18"
+CAPTURE = Path(__file__).resolve().parents[2] / "captures/odoo18"
 LIVE_MODELS = ["res.partner", "sale.order", "sale.order.line", "product.product"]
 
 

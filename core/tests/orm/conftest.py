@@ -1,11 +1,11 @@
-"""QuerySet tests run against the emulator in-process, counting every model call."""
+"""Model-layer and QuerySet tests run against the emulator in-process, counting every model call."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from queryset_harness import Harness, MakeHarness, harness_for
+from orm_harness import Harness, MakeHarness, harness_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from model_harness import MakeHarness
+from orm_harness import MakeHarness
 
 from zenoo_rpc.models import OdooModel, Ref
 from zenoo_rpc.models.common import (
@@ -21,7 +21,7 @@ from zenoo_rpc.models.common import (
 from zenoo_rpc.models.fields import Field, FloatField, RelationalField, SelectionField
 from zenoo_rpc.models.fields.relational import One2manyField
 
-CAPTURES = Path(__file__).resolve().parents[1] / "captures"
+CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
 def capture(name: str) -> Any:

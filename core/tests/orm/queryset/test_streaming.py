@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 
 import pytest
-from queryset_harness import Harness
+from orm_harness import Harness
 
 from zenoo_rpc.errors import QueryError
 from zenoo_rpc.models.common import ResPartner, SaleOrder

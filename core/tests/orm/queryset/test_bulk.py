@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from queryset_harness import Harness
+from orm_harness import Harness
 
 from zenoo_rpc.call import Call
 from zenoo_rpc.errors import BulkOperationError, QueryError, ValidationError

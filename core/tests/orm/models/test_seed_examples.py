@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from model_harness import Harness
+from orm_harness import Harness
 
 from zenoo_rpc import ZenooClient
 from zenoo_rpc.errors import UnknownFieldError
