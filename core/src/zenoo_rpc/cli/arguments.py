@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 __all__ = [
     "json_option",
+    "output_file_option",
     "parse_domain",
     "parse_fields",
     "parse_ids",
@@ -116,3 +118,18 @@ def json_option(function: F) -> F:
         help="Print data as JSON.",
     )
     return decorator(function)
+
+
+def output_file_option(*, stdout: bool) -> Callable[[F], F]:
+    """The required ``-o/--output FILE`` of commands that download a file.
+
+    :param stdout: whether the command takes ``-`` for standard output.
+    """
+    return click.option(
+        "-o",
+        "--output",
+        "output_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="File to write (- for standard output)." if stdout else "File to write.",
+    )

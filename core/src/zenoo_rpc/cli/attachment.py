@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import msgspec
 
-from zenoo_rpc.cli.arguments import json_option
+from zenoo_rpc.cli.arguments import json_option, output_file_option
 from zenoo_rpc.cli.state import CliState, pass_state
 
 if TYPE_CHECKING:
@@ -46,14 +46,7 @@ def attachment() -> None:
 
 @attachment.command("get")
 @click.argument("attachment_id", type=click.IntRange(min=1), metavar="ID")
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (- for standard output).",
-)
+@output_file_option(stdout=True)
 @click.option(
     "--max-size", type=click.IntRange(min=0), metavar="BYTES", help="Refuse larger files."
 )

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from zenoo_rpc.cli.arguments import json_option
+from zenoo_rpc.cli.arguments import json_option, output_file_option
 from zenoo_rpc.cli.state import CliState, pass_state, stdin_is_tty
 
 if TYPE_CHECKING:
@@ -168,14 +168,7 @@ def drop(state: CliState, name: str, yes: bool, master_password: str | None) -> 
 
 @db.command()
 @click.argument("name")
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write.",
-)
+@output_file_option(stdout=False)
 @click.option(
     "--format",
     "backup_format",

@@ -16,7 +16,7 @@ from typing import Literal
 
 import click
 
-from zenoo_rpc.cli.arguments import parse_ids
+from zenoo_rpc.cli.arguments import output_file_option, parse_ids
 from zenoo_rpc.cli.state import CliState, pass_state
 
 __all__ = ["report"]
@@ -25,14 +25,7 @@ __all__ = ["report"]
 @click.command()
 @click.argument("report_name")
 @click.argument("ids")
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (- for standard output).",
-)
+@output_file_option(stdout=True)
 @click.option(
     "--format",
     "converter",
