@@ -1,4 +1,4 @@
-"""A client on a fresh in-process emulator that records the calls it sends (model and query tests)."""
+"""A client on a fresh in-process emulator that records the calls it sends (ORM tests)."""
 
 from __future__ import annotations
 
