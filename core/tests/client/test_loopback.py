@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from zenoo_rpc import ZenooClient
-from zenoo_rpc.errors import ConnectError, OutcomeUnknownError
+from zenoo_rpc.errors import AccessDenied, ConnectError, OutcomeUnknownError
 from zenoo_rpc.testing.emulator.database import ADMIN_API_KEY
 from zenoo_rpc.testing.emulator.server import Emulator
 
@@ -31,6 +31,20 @@ async def test_every_protocol_over_loopback(
             assert len(rows) == await client.search_count("res.partner", []) > 50
             new = await client.create("res.partner", {"name": f"{protocol} over {transport}"})
             assert await client.read("res.partner", new, ["name"])
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.zenoo_emulator(version=19, size=10)
+async def test_wrong_api_key_over_sockets_is_access_denied(
+    odoo_emulator: Emulator, odoo_server_url: str, transport: str
+) -> None:
+    """Odoo 19's 401 carries ``WWW-Authenticate: Bearer `` (trailing space) and still arrives."""
+    async with ZenooClient(
+        odoo_server_url, protocol="json2", transport=transport, plugins=[]
+    ) as client:
+        with pytest.raises(AccessDenied) as info:
+            await client.login("demo", "admin", api_key="not-a-key")
+        assert info.value.status == 401
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

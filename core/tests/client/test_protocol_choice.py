@@ -101,3 +101,12 @@ async def test_from_config_provider(odoo_emulator: Emulator) -> None:
     async with client:
         session = await client.login()
         assert session.uid == 2
+
+
+@pytest.mark.zenoo_emulator(version=19)
+async def test_zenoo_client_on_odoo_19_uses_json2_without_deprecation_warning(
+    zenoo_client: ZenooClient,
+) -> None:
+    """filterwarnings=error is on: a legacy-RPC login would fail this test at setup."""
+    assert zenoo_client.protocol == "json2"
+    assert await zenoo_client.search_count("res.partner", []) > 0

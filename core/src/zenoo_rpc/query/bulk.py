@@ -190,7 +190,7 @@ async def run_chunks(
     first = errors[0]
     raise BulkOperationError(
         f"bulk {operation}: chunk {failures[0]} of {len(chunks)} failed "
-        f"({type(first).__name__}: {first}); {len(failures)} failed, {len(skipped)} not sent, "
+        f"({_describe(first)}); {len(failures)} failed, {len(skipped)} not sent, "
         f"{len(chunks) - len(failures) - len(skipped)} done ({len(done_ids)} records)",
         operation=operation,
         failed_chunks=failures,
@@ -198,3 +198,10 @@ async def run_chunks(
         done_ids=done_ids,
         errors=[e for e in errors if e is not None],
     ) from first
+
+
+def _describe(error: BaseException | None) -> str:
+    """``Name: message``, without repeating a name the message already starts with."""
+    text = str(error)
+    name = type(error).__name__
+    return text if text.startswith(f"{name}:") else f"{name}: {text}"

@@ -9,7 +9,8 @@ Fixtures:
     marker ``@pytest.mark.zenoo_emulator(version=19, size=100)``.
 ``zenoo_client``
     A :class:`~zenoo_rpc.ZenooClient` logged in as admin to ``odoo_emulator``
-    through the in-process ``memory://`` transport (no sockets).
+    through the in-process ``memory://`` transport (no sockets): with the
+    password up to Odoo 18, with admin's API key over JSON-2 from Odoo 19.
 ``odoo_server_url``
     ``odoo_emulator`` served over HTTP and websockets on a free loopback port,
     for code that needs a real URL (subprocesses, other clients).
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 
 from zenoo_rpc.client import ZenooClient
+from zenoo_rpc.testing.emulator.database import ADMIN_API_KEY
 from zenoo_rpc.testing.emulator.server import Emulator
 from zenoo_rpc.testing.mock import MockClient
 from zenoo_rpc.testing.transport import register_emulator, unregister_emulator
@@ -66,7 +68,10 @@ async def zenoo_client(odoo_emulator: Emulator) -> AsyncIterator[ZenooClient]:
     url = odoo_emulator.memory_url
     database = next(iter(odoo_emulator.databases))
     async with ZenooClient(url, plugins=[]) as client:
-        await client.login(database, "admin", "admin")
+        if odoo_emulator.version >= 19:  # JSON-2 with an API key, as Odoo 19 wants
+            await client.login(database, "admin", api_key=ADMIN_API_KEY)
+        else:
+            await client.login(database, "admin", "admin")
         yield client
 
 

@@ -78,7 +78,8 @@ async def test_a_failed_chunk_stops_the_rest_and_accounts_for_all(harness18: Har
     assert sorted(error.done_ids) == sorted(created)
     assert len(created) == 4
     assert await model.filter(name="After").count() == 0  # nothing was sent after the failure
-    assert "chunk 2 of 5 failed" in str(error)
+    assert "chunk 2 of 5 failed (ValidationError: " in str(error)
+    assert "ValidationError: ValidationError" not in str(error)
 
 
 async def test_bulk_update_with_values_and_with_assigned_records(harness: Harness) -> None:

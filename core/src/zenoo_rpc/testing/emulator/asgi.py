@@ -38,7 +38,13 @@ def scope_headers(scope: Scope) -> dict[str, str]:
 
 
 def asgi_headers(headers: Any) -> list[tuple[bytes, bytes]]:
-    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    """Headers for the ASGI server, values without surrounding whitespace.
+
+    Odoo 19 sends ``WWW-Authenticate: Bearer `` with a trailing space (the
+    captures keep it); that space is not part of the value (RFC 9110, 5.5) and
+    h11 refuses to send it, so it is dropped on the wire.
+    """
+    return [(k.lower().encode("latin-1"), v.strip().encode("latin-1")) for k, v in headers]
 
 
 class EmulatorApp:
