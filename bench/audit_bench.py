@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness import print_table
+
 MODEL = "res.partner"
 FIELDS = ["name", "email", "city"]
 LIMIT = 5
@@ -146,11 +148,7 @@ def print_report(results: dict[str, Any]) -> None:
                 "" if low_high is None else f"{low_high[0]:+.1f}% .. {low_high[1]:+.1f}%",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+    print_table(rows)
     target = results["target"]
     print(f"\ntarget: {target['target']}: {target['overhead_percent']:.1f}% {target['verdict']}")
 

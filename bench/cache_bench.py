@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator_bench import FIELDS
+from harness import print_table
 
 REPO = Path(__file__).resolve().parent.parent
 LIMIT = 80
@@ -188,11 +189,7 @@ def print_report(results: dict[str, Any]) -> None:
                 f"{row['entry_bytes']} B" if "entry_bytes" in row else "-",
             )
         )
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    for index, line in enumerate(table):
-        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(table)
 
 
 def main() -> None:

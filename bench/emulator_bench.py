@@ -37,14 +37,21 @@ import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from emulator_process import (
+    EmulatorProcess,
+    announce,
+    running,
+    serve_until_stdin_eof,
+    wait_for_stdin_eof,
+)
+from harness import fmt, median, print_table, run_json
 
 BENCH = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
@@ -100,96 +107,28 @@ def _log(message: str) -> None:
     print(f"[bench] emulator: {message}", file=sys.stderr, flush=True)
 
 
-def _last_json(output: str) -> dict[str, Any]:
-    lines = output.strip().splitlines()
-    if not lines:
-        raise ValueError("no output")
-    result = json.loads(lines[-1])
-    if not isinstance(result, dict):
-        raise ValueError(f"not a JSON object: {lines[-1]!r}")
-    return result
-
-
 def _child(python: str, role: str, *args: str, timeout: float) -> dict[str, Any]:
     """Run ``role`` to completion in a child process; its last stdout line is JSON."""
-    command = [python, str(SCRIPT), role, *args]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False, cwd=BENCH
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"{role}: timed out after {timeout:.0f} s"}
-    try:
-        return _last_json(done.stdout)
-    except ValueError:
-        err = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
-        return {"error": f"{role}: {err[-1]}"}
+    return run_json([python, str(SCRIPT), role, *args], timeout=timeout, label=role)
 
 
-class Server:
+def _server(python: str, role: str, size: int, max_seconds: float) -> EmulatorProcess:
     """A server child process (role ``serve`` or ``instant``) on a loopback port."""
-
-    def __init__(self, python: str, role: str, size: int, max_seconds: float) -> None:
-        self.role = role
-        self.process = subprocess.Popen(
-            [python, str(SCRIPT), role, "--size", str(size), "--max-seconds", str(max_seconds)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=BENCH,
-        )
-        self.url = ""
-
-    def start(self, timeout: float = 120.0) -> None:
-        """Wait for its ``PORT <n>`` line (it builds its emulator first)."""
-        stdout = self.process.stdout
-        assert stdout is not None
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        words = lines[0].split() if lines else []
-        if len(words) != 2 or words[0] != "PORT":
-            self.stop()
-            raise RuntimeError(f"{self.role} server did not start: {words!r}")
-        self.url = f"http://127.0.0.1:{words[1]}"
-
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU of the server process so far (Linux ``/proc``; else None)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return None
-
-    def stop(self) -> None:
-        """Close its stdin (it exits by itself), then terminate, then kill."""
-        with contextlib.suppress(OSError):
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        for action in (None, self.process.terminate, self.process.kill):
-            if action is not None:
-                with contextlib.suppress(OSError):
-                    action()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                continue
-            break
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+    return EmulatorProcess(
+        [python, str(SCRIPT), role, "--size", str(size), "--max-seconds", str(max_seconds)],
+        name=f"{role} server",
+        timeout=120.0,
+    )
 
 
-@contextlib.contextmanager
-def _servers(python: str, s: Settings, max_seconds: float) -> Iterator[list[Server]]:
-    servers = [Server(python, role, s.size, max_seconds) for role in ("serve", "instant")]
+def _cpu_seconds(server: EmulatorProcess) -> float | None:
+    """User + system CPU of the server process so far (Linux ``/proc``; else None)."""
     try:
-        for server in servers:
-            server.start()
-        yield servers
-    finally:
-        for server in servers:
-            server.stop()
+        stat = Path(f"/proc/{server.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def _loopback(python: str, s: Settings) -> dict[str, Any]:
@@ -203,15 +142,15 @@ def _loopback(python: str, s: Settings) -> dict[str, Any]:
     runs: dict[tuple[str, int], list[dict[str, Any]]] = {pair: [] for pair in pairs}
     errors: dict[tuple[str, int], str] = {}
     budget = s.rounds * len(pairs) * per_run + 120.0
-    with _servers(python, s, max_seconds=budget) as servers:
-        by_role = {server.role: server for server in servers}
+    by_role = {role: _server(python, role, s.size, budget) for role in ("serve", "instant")}
+    with running(*by_role.values()):
         for index in range(s.rounds):
             shift = index % len(pairs)
             for role, clients in pairs[shift:] + pairs[:shift]:
                 if (role, clients) in errors:
                     continue
                 server = by_role[role]
-                cpu_before = server.cpu_seconds()
+                cpu_before = _cpu_seconds(server)
                 result = _child(
                     python,
                     "load",
@@ -232,7 +171,7 @@ def _loopback(python: str, s: Settings) -> dict[str, Any]:
                     errors[role, clients] = str(result["error"])
                     _log(f"{shown}: {result['error']}")
                     continue
-                cpu_after = server.cpu_seconds()
+                cpu_after = _cpu_seconds(server)
                 if cpu_before is not None and cpu_after is not None:
                     # the server's CPU over the whole child run (logins and warm-up included)
                     result["server_cpu_ms_per_request"] = (
@@ -247,23 +186,18 @@ def _loopback(python: str, s: Settings) -> dict[str, Any]:
             "label": labels[role],
             "server": role,
             "clients": clients,
-            "median_rps": _median(results, "rps"),
+            "median_rps": median(results, "rps"),
             "min_rps": min((r["rps"] for r in results), default=None),
             "max_rps": max((r["rps"] for r in results), default=None),
-            "median_p50_ms": _median(results, "p50_ms"),
-            "median_p95_ms": _median(results, "p95_ms"),
-            "median_driver_cpu_ms_per_request": _median(results, "cpu_ms_per_request"),
-            "median_server_cpu_ms_per_request": _median(results, "server_cpu_ms_per_request"),
+            "median_p50_ms": median(results, "p50_ms"),
+            "median_p95_ms": median(results, "p95_ms"),
+            "median_driver_cpu_ms_per_request": median(results, "cpu_ms_per_request"),
+            "median_server_cpu_ms_per_request": median(results, "server_cpu_ms_per_request"),
             "all_complete": all(r["complete"] for r in results),
             "runs": results,
             "error": errors.get((role, clients), ""),
         }
     return rows
-
-
-def _median(results: list[dict[str, Any]], key: str) -> float | None:
-    values = [r[key] for r in results if r.get(key) is not None]
-    return statistics.median(values) if values else None
 
 
 def run_suite(python: str, s: Settings) -> dict[str, Any]:
@@ -300,18 +234,6 @@ def run_suite(python: str, s: Settings) -> dict[str, Any]:
 # --------------------------------------------------------------------------- report
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def _table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-
-
 def print_report(results: dict[str, Any]) -> None:
     """The "Emulator" section of the benchmark's output."""
     s = results["settings"]
@@ -343,13 +265,13 @@ def print_report(results: dict[str, Any]) -> None:
                     clients,
                     f"{row['median_rps']:.0f}" + ("" if row["all_complete"] else "*"),
                     f"{row['min_rps']:.0f}-{row['max_rps']:.0f}",
-                    _fmt(row["median_p50_ms"], ".2f"),
-                    _fmt(row["median_p95_ms"], ".2f"),
-                    _fmt(row["median_driver_cpu_ms_per_request"], ".3f"),
-                    _fmt(row["median_server_cpu_ms_per_request"], ".3f"),
+                    fmt(row["median_p50_ms"], ".2f"),
+                    fmt(row["median_p95_ms"], ".2f"),
+                    fmt(row["median_driver_cpu_ms_per_request"], ".3f"),
+                    fmt(row["median_server_cpu_ms_per_request"], ".3f"),
                 )
             )
-        _table(rows)
+        print_table(rows)
         if cut:
             print(f"  * some rounds stopped at {s['load_seconds']:.0f} s before all requests")
         slow = loopback.get("serve-1", {}).get("median_p50_ms")
@@ -380,7 +302,7 @@ def print_report(results: dict[str, Any]) -> None:
                     f"{base / rate:.2f}x" if rate else "-",
                 )
             )
-        _table(rows)
+        print_table(rows)
         print(f"  answer: {inproc['response_bytes']} bytes of JSON-RPC")
 
     memory = results.get("memory", {})
@@ -406,30 +328,11 @@ def print_report(results: dict[str, Any]) -> None:
             per = traced["traced_peak"] / s["memory_size"]
             rows.append(("tracemalloc peak per partner", f"{per:.0f} bytes"))
             rows.append(("build time under tracemalloc", f"{traced['build_seconds']:.2f} s"))
-        _table(rows)
+        print_table(rows)
         print(f"  RSS from {plain['rss_source']}")
 
 
 # =========================================================================== children
-
-
-def _stop_on_stdin_eof(stop: Callable[[], None]) -> None:
-    """Call ``stop`` (from another thread) when stdin closes: the parent is done or gone."""
-
-    def watch() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdin.read()
-        stop()
-
-    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
-
-
-async def _wait_for_stop(max_seconds: float) -> None:
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    _stop_on_stdin_eof(lambda: loop.call_soon_threadsafe(stop.set))
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(stop.wait(), max_seconds)
 
 
 def _jsonrpc_body(request_id: int = 1) -> bytes:
@@ -441,17 +344,6 @@ def _jsonrpc_body(request_id: int = 1) -> bytes:
     return json.dumps(
         {"jsonrpc": "2.0", "method": "call", "params": params, "id": request_id}
     ).encode()
-
-
-async def role_serve(size: int, max_seconds: float) -> None:
-    """The emulator over uvicorn on 127.0.0.1; prints ``PORT <n>``."""
-    from zenoo_rpc.testing.emulator.serve import serve_emulator
-    from zenoo_rpc.testing.emulator.server import Emulator
-
-    emulator = Emulator(version=VERSION, size=size)
-    async with serve_emulator(emulator, host="127.0.0.1") as url:
-        print("PORT", url.rsplit(":", 1)[1], flush=True)
-        await _wait_for_stop(max_seconds)
 
 
 async def role_instant(size: int, max_seconds: float) -> None:
@@ -470,9 +362,9 @@ async def role_instant(size: int, max_seconds: float) -> None:
     instant.RECORDS = json.dumps(answer["result"]).encode()
     loop = asyncio.get_running_loop()
     listening = await loop.create_server(instant.HttpServerProtocol, "127.0.0.1", 0, backlog=512)
-    print("PORT", listening.sockets[0].getsockname()[1], flush=True)
+    announce(listening.sockets[0].getsockname()[1])
     async with listening:
-        await _wait_for_stop(max_seconds)
+        await wait_for_stdin_eof(max_seconds)
 
 
 def _check(result: Any) -> None:
@@ -693,7 +585,7 @@ def main() -> None:
     args = parser.parse_args(argv)
 
     if args.role == "serve":
-        asyncio.run(role_serve(args.size, args.max_seconds))
+        asyncio.run(serve_until_stdin_eof(VERSION, args.size, args.max_seconds))
     elif args.role == "instant":
         asyncio.run(role_instant(args.size, args.max_seconds))
     elif args.role == "load":

@@ -35,17 +35,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import statistics
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from emulator_process import EmulatorProcess, running, serve_until_stdin_eof
+from harness import fmt, median, print_table, run_json
 
 BENCH = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
@@ -103,79 +102,16 @@ def _log(message: str) -> None:
 
 def _child(python: str, role: str, *args: str, timeout: float) -> dict[str, Any]:
     """Run ``role`` in a child process; its last stdout line is JSON."""
-    command = [python, str(SCRIPT), role, *args]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False, cwd=BENCH
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"{role}: timed out after {timeout:.0f} s"}
-    lines = done.stdout.strip().splitlines()
-    try:
-        result = json.loads(lines[-1])
-    except (IndexError, ValueError):
-        err = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
-        return {"error": f"{role}: {err[-1]}"}
-    return result if isinstance(result, dict) else {"error": f"{role}: not a JSON object"}
+    return run_json([python, str(SCRIPT), role, *args], timeout=timeout, label=role)
 
 
-class Server:
-    """The emulator served over loopback in a child process."""
-
-    def __init__(self, python: str, version: int, size: int) -> None:
-        self.label = f"Odoo {version}, size={size}"
-        self.process = subprocess.Popen(
-            [python, str(SCRIPT), "serve", "--version", str(version), "--size", str(size)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=BENCH,
-        )
-        self.url = ""
-
-    def start(self, timeout: float) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        words = lines[0].split() if lines else []
-        if len(words) != 2 or words[0] != "PORT":
-            self.stop()
-            raise RuntimeError(f"emulator ({self.label}) did not start: {words!r}")
-        self.url = f"http://127.0.0.1:{words[1]}"
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        for action in (None, self.process.terminate, self.process.kill):
-            if action is not None:
-                with contextlib.suppress(OSError):
-                    action()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                continue
-            break
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
-@contextlib.contextmanager
-def _server(python: str, version: int, size: int) -> Iterator[Server]:
-    server = Server(python, version, size)
-    try:
-        server.start(timeout=60 + size / 2000)
-        yield server
-    finally:
-        server.stop()
-
-
-def _median(runs: list[dict[str, Any]], key: str) -> float | None:
-    values = [run[key] for run in runs if run.get(key) is not None]
-    return statistics.median(values) if values else None
+def _server(python: str, version: int, size: int) -> EmulatorProcess:
+    """The emulator served over loopback in a child process (role ``serve``)."""
+    return EmulatorProcess(
+        [python, str(SCRIPT), "serve", "--version", str(version), "--size", str(size)],
+        name=f"emulator (Odoo {version}, size={size})",
+        timeout=60 + size / 2000,
+    )
 
 
 def _rounds(
@@ -198,9 +134,9 @@ def _rounds(
             out[name]["runs"].append(result)
             _log(f"round {index + 1}/{rounds} {name}: {result['records_per_cpu_s']:.0f} records/s")
     for entry in out.values():
-        entry["records_per_cpu_s"] = _median(entry["runs"], "records_per_cpu_s")
-        entry["cpu_us_per_record"] = _median(entry["runs"], "cpu_us_per_record")
-        entry["wall_s"] = _median(entry["runs"], "wall_s")
+        entry["records_per_cpu_s"] = median(entry["runs"], "records_per_cpu_s")
+        entry["cpu_us_per_record"] = median(entry["runs"], "cpu_us_per_record")
+        entry["wall_s"] = median(entry["runs"], "wall_s")
     return out
 
 
@@ -222,7 +158,7 @@ def run_suite(zenoo_python: str, odoorpc_python: str | None, s: Settings) -> dic
 
     page_args = ("--calls", str(s.page_calls), "--warmup", str(s.page_warmup))
     _log(f"80-record pages: {s.page_calls} calls x {s.rounds} rounds per client")
-    with _server(zenoo_python, 18, s.page_size_server) as server:
+    with running(_server(zenoo_python, 18, s.page_size_server)) as (server,):
         results["pages"] = _rounds(clients("pages", server.url, *page_args), s.rounds, 600.0)
         orders = {
             "zenoo-odoo18": _child(
@@ -233,13 +169,13 @@ def run_suite(zenoo_python: str, odoorpc_python: str | None, s: Settings) -> dic
             orders["odoorpc-odoo18"] = _child(
                 odoorpc_python, "odoorpc", "orders", "--url", server.url, timeout=300.0
             )
-    with _server(zenoo_python, 16, s.orders_size) as server:
+    with running(_server(zenoo_python, 16, s.orders_size)) as (server,):
         orders["zenoo-odoo16"] = _child(
             zenoo_python, "zenoo", "orders", "--url", server.url, timeout=120.0
         )
     results["orders"] = orders
     _log(f"stream: Emulator(size={s.stream_size}) being built")
-    with _server(zenoo_python, 18, s.stream_size) as server:
+    with running(_server(zenoo_python, 18, s.stream_size)) as (server,):
         stream_timeout = 120 + s.stream_size / 100
         results["stream"] = _rounds(clients("stream", server.url), 1, stream_timeout)
         _log("memory: tracemalloc of one page and of the whole stream")
@@ -297,18 +233,6 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- report
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def _table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-
-
 _LABELS = {
     "zenoo": "zenoo-rpc models (asyncio transport)",
     "odoorpc-browse": "OdooRPC browse (search + browse)",
@@ -350,12 +274,12 @@ def print_report(results: dict[str, Any]) -> None:
                 (
                     label,
                     f"{row['records_per_cpu_s']:.0f}",
-                    _fmt(row["cpu_us_per_record"], ".1f"),
-                    _fmt(row["wall_s"], ".2f"),
+                    fmt(row["cpu_us_per_record"], ".1f"),
+                    fmt(row["wall_s"], ".2f"),
                     f"{ratio:.2f}x" if ratio else "-",
                 )
             )
-        _table(rows)
+        print_table(rows)
 
     print("\n50 sale orders with their partner's name and their lines' product names")
     rows = [("client", "calls", "wall ms", "orders", "lines")]
@@ -373,7 +297,7 @@ def print_report(results: dict[str, Any]) -> None:
                     str(row["lines"]),
                 )
             )
-    _table(rows)
+    print_table(rows)
 
     memory = results.get("memory", {})
     print("\nMemory (tracemalloc peak above the baseline, client process)")
@@ -382,7 +306,7 @@ def print_report(results: dict[str, Any]) -> None:
     else:
         mb = 1024 * 1024
         ratio = _ratio(memory["stream_peak"], memory["page_peak"])
-        _table(
+        print_table(
             [
                 ("measure", "value"),
                 (f"one page of {STREAM_PAGE} records", f"{memory['page_peak'] / mb:.2f} MB"),
@@ -403,29 +327,6 @@ def print_report(results: dict[str, Any]) -> None:
 
 
 # =========================================================================== children
-
-
-def _stop_on_stdin_eof(stop: Callable[[], None]) -> None:
-    def watch() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdin.read()
-        stop()
-
-    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
-
-
-async def role_serve(version: int, size: int) -> None:
-    """The emulator over uvicorn on 127.0.0.1; prints ``PORT <n>``; stops when stdin closes."""
-    from zenoo_rpc.testing.emulator.serve import serve_emulator
-    from zenoo_rpc.testing.emulator.server import Emulator
-
-    emulator = Emulator(version=version, size=size)
-    async with serve_emulator(emulator, host="127.0.0.1") as url:
-        print("PORT", url.rsplit(":", 1)[1], flush=True)
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        _stop_on_stdin_eof(lambda: loop.call_soon_threadsafe(stop.set))
-        await stop.wait()
 
 
 def _report(records: int, cpu: float, wall: float, **extra: Any) -> None:
@@ -660,7 +561,7 @@ def main() -> None:
         out.mkdir(exist_ok=True)
         (out / "orm.json").write_text(json.dumps(results, indent=2) + "\n")
     elif args.role == "serve":
-        asyncio.run(role_serve(args.version, args.size))
+        asyncio.run(serve_until_stdin_eof(args.version, args.size))
     elif args.role == "zenoo":
         asyncio.run(role_zenoo(args.part, args.url, args.calls, args.warmup))
     elif args.role == "memory":

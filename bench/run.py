@@ -36,6 +36,7 @@ from typing import Any
 
 import emulator_bench
 import orm_bench
+from harness import print_table
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -274,14 +275,8 @@ def report(chosen: list[Client], params: dict[str, Any]) -> dict[str, Any]:
                 f"{c.median('wall_per_call_ms') or 0:.3f}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
-    for index, row in enumerate(rows):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+    print_table(rows)
 
     zenoo = [c for c in chosen if c.name.startswith("zenoo-") and c.name != "zenoo-0.2.4"]
     measured = [c for c in zenoo if c.median() is not None]
@@ -438,62 +433,51 @@ def run_emulator(*, quick: bool) -> dict[str, Any]:
     return results
 
 
-def run_cache(*, quick: bool) -> dict[str, Any]:
-    """Cache-hit latency (``cache_bench.py``), in a venv with core and the Redis plugin."""
-    plugin = REPO / "plugins" / "redis_cluster"
-    python, problem = ensure_venv("zenoo-cache", [f"{CORE}[emulator]", str(plugin)])
+def _run_script(
+    title: str, venv: str, requirements: list[str], script: str, *args: str
+) -> dict[str, Any]:
+    """Run ``script`` in the venv ``venv``: print its table, return its last line's JSON."""
+    python, problem = ensure_venv(venv, requirements)
     if problem:
-        print(f"\nCache: not measured: unavailable: {problem}")
+        print(f"\n{title}: not measured: unavailable: {problem}")
         return {"error": f"unavailable: {problem}"}
-    command = [str(python), str(BENCH / "cache_bench.py"), *(["--quick"] if quick else [])]
+    command = [str(python), str(BENCH / script), *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
     lines = done.stdout.strip().splitlines()
     if done.returncode or not lines:
         error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        print(f"\nCache: not measured: {error}")
+        print(f"\n{title}: not measured: {error}")
         return {"error": error}
     print("\n".join(lines[:-1]))
     result: dict[str, Any] = json.loads(lines[-1])
     return result
+
+
+def run_cache(*, quick: bool) -> dict[str, Any]:
+    """Cache-hit latency (``cache_bench.py``), in a venv with core and the Redis plugin."""
+    plugin = REPO / "plugins" / "redis_cluster"
+    requirements = [f"{CORE}[emulator]", str(plugin)]
+    return _run_script("Cache", "zenoo-cache", requirements, "cache_bench.py", *_quick(quick))
 
 
 def run_ws(*, quick: bool) -> dict[str, Any]:
     """Calls/s over one websocket vs HTTP keep-alive (``ws_bench.py``), with the ws plugin."""
     plugin = REPO / "plugins" / "websocket"
-    python, problem = ensure_venv("zenoo-ws", [f"{CORE}[emulator]", str(plugin)])
-    if problem:
-        print(f"\nWebsocket: not measured: unavailable: {problem}")
-        return {"error": f"unavailable: {problem}"}
-    command = [str(python), str(BENCH / "ws_bench.py"), *(["--quick"] if quick else [])]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
-    lines = done.stdout.strip().splitlines()
-    if done.returncode or not lines:
-        error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        print(f"\nWebsocket: not measured: {error}")
-        return {"error": error}
-    print("\n".join(lines[:-1]))
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
+    requirements = [f"{CORE}[emulator]", str(plugin)]
+    return _run_script("Websocket", "zenoo-ws", requirements, "ws_bench.py", *_quick(quick))
 
 
 def run_audit(*, quick: bool) -> dict[str, Any]:
     """The audit plugin's overhead per call (``audit_bench.py``), with the audit plugin."""
     plugin = REPO / "plugins" / "audit"
-    python, problem = ensure_venv("zenoo-audit", [str(CORE), str(plugin)])
-    if problem:
-        print(f"\nAudit: not measured: unavailable: {problem}")
-        return {"error": f"unavailable: {problem}"}
-    quick_flag = ["--quick"] if quick else []
-    command = [str(python), str(BENCH / "audit_bench.py"), "--json", *quick_flag]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH)
-    lines = done.stdout.strip().splitlines()
-    if done.returncode or not lines:
-        error = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        print(f"\nAudit: not measured: {error}")
-        return {"error": error}
-    print("\n".join(lines[:-1]))
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
+    requirements = [str(CORE), str(plugin)]
+    return _run_script(
+        "Audit", "zenoo-audit", requirements, "audit_bench.py", "--json", *_quick(quick)
+    )
+
+
+def _quick(quick: bool) -> list[str]:
+    return ["--quick"] if quick else []
 
 
 def run_orm(*, quick: bool) -> dict[str, Any]:

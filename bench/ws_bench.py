@@ -30,19 +30,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import statistics
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from emulator_process import EmulatorProcess, running, serve_until_stdin_eof
+from harness import fmt, median, print_table, run_json
+
 SCRIPT = Path(__file__).resolve()
-BENCH = SCRIPT.parent
 VERSION = 18
 SIZE = 200
 TRANSPORTS = ("websocket", "asyncio", "httpx")
@@ -75,68 +73,13 @@ def _log(message: str) -> None:
     print(f"[bench] ws: {message}", file=sys.stderr, flush=True)
 
 
-class Server:
-    """The emulator in a child process (role ``serve``), stopped when its stdin closes."""
-
-    def __init__(self, max_seconds: float) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(SCRIPT), "serve", "--max-seconds", str(max_seconds)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=BENCH,
-        )
-        self.url = ""
-
-    def start(self, timeout: float = 60.0) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        words = lines[0].split() if lines else []
-        if len(words) != 2 or words[0] != "PORT":
-            self.stop()
-            raise RuntimeError(f"the emulator server did not start: {words!r}")
-        self.url = f"http://127.0.0.1:{words[1]}"
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        for action in (None, self.process.terminate, self.process.kill):
-            if action is not None:
-                with contextlib.suppress(OSError):
-                    action()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                continue
-            break
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
 def _load(url: str, transport: str, callers: int, workload: str, s: Settings) -> dict[str, Any]:
     command = [
         sys.executable, str(SCRIPT), "load", "--url", url, "--transport", transport,
         "--callers", str(callers), "--workload", workload, "--seconds", str(s.seconds),
         "--warmup-seconds", str(s.warmup_seconds),
     ]  # fmt: skip
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, check=False, cwd=BENCH, timeout=120
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": "timed out"}
-    lines = done.stdout.strip().splitlines()
-    try:
-        result: dict[str, Any] = json.loads(lines[-1])
-    except (IndexError, ValueError):
-        err = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
-        return {"error": err[-1]}
-    return result
+    return run_json(command, timeout=120)
 
 
 def run_suite(s: Settings) -> dict[str, Any]:
@@ -145,10 +88,13 @@ def run_suite(s: Settings) -> dict[str, Any]:
     runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {cell: [] for cell in cells}
     errors: dict[tuple[str, str, int], str] = {}
     budget = s.rounds * len(cells) * (s.seconds + s.warmup_seconds + 20) + 60
-    server = Server(budget)
+    server = EmulatorProcess(
+        [sys.executable, str(SCRIPT), "serve", "--max-seconds", str(budget)],
+        name="the emulator server",
+        timeout=60.0,
+    )
     started = time.time()
-    try:
-        server.start()
+    with running(server):
         for index in range(s.rounds):
             shift = index % len(cells)
             for cell in cells[shift:] + cells[:shift]:
@@ -163,8 +109,6 @@ def run_suite(s: Settings) -> dict[str, Any]:
                     continue
                 runs[cell].append(result)
                 _log(f"{shown}: {result['calls_per_s']:.0f} calls/s")
-    finally:
-        server.stop()
     rows = {}
     for cell in cells:
         workload, transport, callers = cell
@@ -173,10 +117,10 @@ def run_suite(s: Settings) -> dict[str, Any]:
             "workload": workload,
             "transport": transport,
             "callers": callers,
-            "median_calls_per_s": _median(results, "calls_per_s"),
-            "median_p50_ms": _median(results, "p50_ms"),
-            "median_p95_ms": _median(results, "p95_ms"),
-            "median_client_cpu_ms_per_call": _median(results, "cpu_ms_per_call"),
+            "median_calls_per_s": median(results, "calls_per_s"),
+            "median_p50_ms": median(results, "p50_ms"),
+            "median_p95_ms": median(results, "p95_ms"),
+            "median_client_cpu_ms_per_call": median(results, "cpu_ms_per_call"),
             "connections": max((r["connections"] for r in results), default=None),
             "runs": results,
             "error": errors.get(cell, ""),
@@ -187,15 +131,6 @@ def run_suite(s: Settings) -> dict[str, Any]:
         "seconds": round(time.time() - started, 1),
         "cells": rows,
     }
-
-
-def _median(results: list[dict[str, Any]], key: str) -> float | None:
-    values = [r[key] for r in results if r.get(key) is not None]
-    return statistics.median(values) if values else None
-
-
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
 
 
 def print_report(results: dict[str, Any]) -> None:
@@ -229,49 +164,16 @@ def print_report(results: dict[str, Any]) -> None:
                         transport,
                         f"{rate:.0f}",
                         f"{rate / base:.2f}x" if base else "-",
-                        _fmt(row["median_p50_ms"], ".2f"),
-                        _fmt(row["median_p95_ms"], ".2f"),
-                        _fmt(row["median_client_cpu_ms_per_call"], ".3f"),
+                        fmt(row["median_p50_ms"], ".2f"),
+                        fmt(row["median_p95_ms"], ".2f"),
+                        fmt(row["median_client_cpu_ms_per_call"], ".3f"),
                         str(row["connections"]),
                     )
                 )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        for index, row in enumerate(rows):
-            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-            if index == 0:
-                print("  ".join("-" * w for w in widths))
+        print_table(rows)
 
 
 # =========================================================================== children
-
-
-async def role_serve(max_seconds: float) -> None:
-    """Serve the emulator on a free loopback port; print ``PORT <n>``; stop on stdin EOF."""
-    from zenoo_rpc.testing.emulator.serve import bind_socket, uvicorn_server
-    from zenoo_rpc.testing.emulator.server import Emulator
-
-    sock = bind_socket()
-    server = uvicorn_server(Emulator(version=VERSION, size=SIZE))
-    task = asyncio.ensure_future(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-            return
-        await asyncio.sleep(0.01)
-    print(f"PORT {sock.getsockname()[1]}", flush=True)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-
-    def watch_stdin() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdin.read()
-        loop.call_soon_threadsafe(stop.set)
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(stop.wait(), max_seconds)
-    server.should_exit = True
-    await task
 
 
 async def role_load(
@@ -359,7 +261,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1 round of 1 s per cell")
     args = parser.parse_args()
     if args.role == "serve":
-        asyncio.run(role_serve(args.max_seconds))
+        asyncio.run(serve_until_stdin_eof(VERSION, SIZE, args.max_seconds))
     elif args.role == "load":
         asyncio.run(
             role_load(
