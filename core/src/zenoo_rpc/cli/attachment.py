@@ -13,6 +13,7 @@ checksum; ``--max-size`` refuses attachments larger than that many bytes.
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,7 @@ def attachment() -> None:
 def get(state: CliState, attachment_id: int, output_path: Path, max_size: int | None) -> None:
     """Download attachment ID into FILE."""
     to_stdout = str(output_path) == "-"
-    destination = click.get_binary_stream("stdout") if to_stdout else output_path
+    destination = sys.stdout.buffer if to_stdout else output_path
 
     async def run() -> AttachmentInfo:
         async with state.client() as client:

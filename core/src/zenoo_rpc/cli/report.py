@@ -11,6 +11,7 @@ the login must use a password (not only an API key).
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -49,7 +50,7 @@ def report(
     """
     record_ids = parse_ids(ids)
     to_stdout = str(output_path) == "-"
-    destination = click.get_binary_stream("stdout") if to_stdout else output_path
+    destination = sys.stdout.buffer if to_stdout else output_path
 
     async def run() -> int:
         async with state.client() as client:
