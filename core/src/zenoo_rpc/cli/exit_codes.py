@@ -108,9 +108,13 @@ class CommandFailed(click.ClickException):
         self, message: str, exit_code: int = ExitCode.FAILED, *, cause: BaseException | None = None
     ) -> None:
         super().__init__(message)
-        self.exit_code = int(exit_code)
+        self._code = int(exit_code)
         self.cause = cause
         self.show_traceback = False
+
+    @property  # click declares ``exit_code`` a class variable; ours is per failure
+    def exit_code(self) -> int:  # type: ignore[override]
+        return self._code
 
     @classmethod
     def from_exception(cls, exc: BaseException, *, verbose: bool = False) -> CommandFailed:
