@@ -114,4 +114,8 @@ def test_demo_runs_the_tour(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = _run("demo")
     assert result.exit_code == 0, result.output
     assert "== A typed query: the first five companies" in result.stdout
+    # typed models: orders, customers and line products in one call, then a dirty-only save
+    assert "(1 call: web_search_read with a nested spec)" in result.stdout
+    assert "['phone']; save() writes only those" in result.stdout
+    assert "sale.order.web_search_read" in result.stdout
     assert "Done." in result.stdout

@@ -1,4 +1,4 @@
-"""The demo tour: login, a typed query, create / write, a typed error, a cached read.
+"""The demo tour: login, a typed query, typed models, create / write, a typed error, a cache.
 
 It writes a ``zenoo.toml`` into a temporary directory (the way a user
 configures the client), selects an in-house plugin by dotted path, and talks
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import msgspec
 
-from zenoo_rpc import ValidationError, ZenooClient
+from zenoo_rpc import Q, ValidationError, ZenooClient
 from zenoo_rpc.demo import call_log
+from zenoo_rpc.models.common import SaleOrder
 
 CONFIG = """\
 # zenoo.toml: what a user writes to point zenoo-rpc at a server.
@@ -72,6 +73,34 @@ async def tour() -> None:
             country = partner.country_id[1] if partner.country_id else "-"
             print(f"  #{partner.id:<4} {partner.name:<32} {partner.email or '-':<34} {country}")
 
+        _say("Typed models: 3 sale orders, their customers and their lines' products")
+        calls_before = len(call_log.CALLS)
+        orders = await (
+            client.model(SaleOrder)
+            .filter(Q(state="sale") | Q(amount_total__gt=1000))
+            .prefetch_related("order_line__product_id")
+            .order_by("-amount_total")
+            .limit(3)
+            .all()
+        )
+        for order in orders:
+            customer = order.partner_id.display_name if order.partner_id else None
+            products = ", ".join(
+                line.product_id.display_name or "" for line in order.order_line if line.product_id
+            )
+            print(
+                f"  {order.name:<8} {order.amount_total:>10.2f}  {customer or '-':<28} "
+                f"{products[:40]}"
+            )
+        print(f"  ({len(call_log.CALLS) - calls_before} call: web_search_read with a nested spec)")
+        customer_ref = orders[0].partner_id
+        assert customer_ref is not None
+        record = await customer_ref.get()  # the whole record, typed: ResPartner
+        record.phone = "+32 2 555 01 00"
+        changed = sorted(record.dirty_fields)
+        print(f"  changed on {record.name}: {changed}; save() writes only those")
+        await record.save()
+
         _say("Create and write")
         new_id = await client.create(
             "res.partner",
@@ -113,7 +142,10 @@ def main() -> int:
             asyncio.run(tour())
         finally:
             os.chdir(previous)
-    print("\nDone. Next: `python -m zenoo_rpc.testing` serves this Odoo over HTTP for your tests.")
+    print(
+        "\nDone. Next: `zenoo emulator` serves this Odoo over HTTP "
+        '(pip install "zenoo-rpc[cli,emulator]"), and docs/ has the rest.'
+    )
     return 0
 
 
