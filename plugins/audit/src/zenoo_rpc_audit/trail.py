@@ -175,7 +175,7 @@ class AuditTrail:
         """The client's own password and API key (config and current login)."""
         client = self._client
         found = [reveal(client.config.password), reveal(client.config.api_key)]
-        credentials = getattr(client, "credentials", None)
+        credentials = client.credentials
         if credentials is not None:
             found += [credentials.password, credentials.api_key]
         return tuple(secret for secret in found if isinstance(secret, str) and secret)
