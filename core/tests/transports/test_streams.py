@@ -26,6 +26,7 @@ from zenoo_rpc.errors import (
     ReadTimeout,
     ZenooTransportError,
 )
+from zenoo_rpc.testing.tls import self_signed_certificate
 from zenoo_rpc.transports.base import HttpRequest, Transport, TransportOptions
 from zenoo_rpc.transports.streams import TRANSPORT_SPEC, StreamsTransport
 
@@ -734,40 +735,8 @@ async def test_aclose_is_idempotent_and_final(
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    crypto = pytest.importorskip("cryptography")
-    del crypto
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    """A self-signed certificate for ``localhost``: (certificate, key) PEM files."""
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 async def test_https_verifies_certificates(
