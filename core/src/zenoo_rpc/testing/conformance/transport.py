@@ -163,6 +163,12 @@ def _jsonrpc(service: str, method: str, *args: Any, request_id: int = 1) -> byte
     ).encode()
 
 
+def _execute_kw(model: str, method: str, *args: Any) -> HttpRequest:
+    """A ``/jsonrpc`` ``execute_kw`` request as the emulator's admin on ``demo``."""
+    content = _jsonrpc("object", "execute_kw", "demo", 2, "admin", model, method, *args)
+    return HttpRequest(path="/jsonrpc", headers=_JSON, content=content)
+
+
 class TransportConformance:
     """Contract tests for a transport; subclass it as ``Test...`` and override the fixtures.
 
@@ -310,23 +316,7 @@ class TransportConformance:
         )
         cookie = session_cookie(login)
         assert cookie
-        found = await transport.request(
-            HttpRequest(
-                path="/jsonrpc",
-                headers=_JSON,
-                content=_jsonrpc(
-                    "object",
-                    "execute_kw",
-                    "demo",
-                    2,
-                    "admin",
-                    "sale.order",
-                    "search",
-                    [[]],
-                    {"limit": 1},
-                ),
-            )
-        )
+        found = await transport.request(_execute_kw("sale.order", "search", [[]], {"limit": 1}))
         (order_id,) = json.loads(found.content)["result"]
         report = await transport.request(
             HttpRequest(
@@ -351,38 +341,11 @@ class TransportConformance:
         transport = make_transport()
         comment = "Large text " * 250_000
         created = await transport.request(
-            HttpRequest(
-                path="/jsonrpc",
-                headers=_JSON,
-                content=_jsonrpc(
-                    "object",
-                    "execute_kw",
-                    "demo",
-                    2,
-                    "admin",
-                    "res.partner",
-                    "create",
-                    [{"name": "Large", "comment": comment}],
-                ),
-            )
+            _execute_kw("res.partner", "create", [{"name": "Large", "comment": comment}])
         )
         new_id = json.loads(created.content)["result"]
         read = await transport.request(
-            HttpRequest(
-                path="/jsonrpc",
-                headers=_JSON,
-                content=_jsonrpc(
-                    "object",
-                    "execute_kw",
-                    "demo",
-                    2,
-                    "admin",
-                    "res.partner",
-                    "read",
-                    [[new_id]],
-                    {"fields": ["comment"]},
-                ),
-            )
+            _execute_kw("res.partner", "read", [[new_id]], {"fields": ["comment"]})
         )
         assert json.loads(read.content)["result"][0]["comment"] == comment
 
