@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,3 +80,26 @@ def assert_no_secret(secret: str, result: subprocess.CompletedProcess[str]) -> N
     """``secret`` appears neither on stdout nor on stderr."""
     assert secret not in result.stdout
     assert secret not in result.stderr
+
+
+def read_terminal(leader: int, text: str, *, timeout: float = 30, before: str = "") -> str:
+    """Read a pseudo-terminal's ``leader`` side until ``text`` shows (or the process is gone).
+
+    Returns what was read; fails the test after ``timeout`` seconds, quoting
+    ``before`` (what earlier reads saw) and what this one got.
+    """
+    deadline = time.monotonic() + timeout
+    buffer = ""
+    while text not in buffer:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"waited for {text!r}, got {before + buffer!r}"
+        ready, _, _ = select.select([leader], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process is gone
+                break
+            if not chunk:
+                break
+            buffer += chunk.decode("utf-8", "replace")
+    return buffer

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import select
 import subprocess
-import time
 import types
 from collections.abc import Callable
 from pathlib import Path
 
-from cli_support import Served, Zenoo, clean_environment
+from cli_support import Served, Zenoo, clean_environment, read_terminal
 from click.testing import Result
 
 from zenoo_rpc import ZenooClient
@@ -62,19 +60,9 @@ async def test_without_the_orm_env_gives_proxies_whose_methods_call_the_server(
     assert await partners.search_count([("id", "=", found)]) == 0
 
 
-def _expect(leader: int, text: str, seen: list[str], timeout: float = 30) -> str:
+def _expect(leader: int, text: str, seen: list[str]) -> str:
     """Read the terminal until ``text`` shows; return what came since the last call."""
-    deadline = time.monotonic() + timeout
-    buffer = ""
-    while text not in buffer:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"waited for {text!r}, got {''.join(seen) + buffer!r}"
-        ready, _, _ = select.select([leader], [], [], remaining)
-        if ready:
-            try:
-                buffer += os.read(leader, 4096).decode("utf-8", "replace")
-            except OSError:  # the terminal closed: the process is gone
-                break
+    buffer = read_terminal(leader, text, before="".join(seen))
     seen.append(buffer)
     return buffer
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import select
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import Zenoo, clean_environment
+from cli_support import Zenoo, clean_environment, read_terminal
 from click.testing import CliRunner
 
 from zenoo_rpc.cli.app import cli
@@ -65,31 +63,13 @@ def test_on_a_terminal_the_code_is_asked_for(two_factor: tuple[str, str], tmp_pa
     )
     os.close(follower)
     try:
-        shown = _read_until(leader, "Authentication code (2FA): ")
+        shown = read_terminal(leader, "Authentication code (2FA): ")
         assert "Password" not in shown  # the configured password was used
         os.write(leader, totp_code(secret).encode() + b"\n")
         assert process.wait(timeout=30) == 0
-        assert _read_until(leader, "\n").strip().splitlines()[-1].isdigit()
+        assert read_terminal(leader, "\n").strip().splitlines()[-1].isdigit()
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
         os.close(leader)
-
-
-def _read_until(leader: int, text: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    buffer = ""
-    while text not in buffer:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"waited for {text!r}, got {buffer!r}"
-        ready, _, _ = select.select([leader], [], [], remaining)
-        if ready:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buffer += chunk.decode("utf-8", "replace")
-    return buffer
