@@ -6,9 +6,7 @@ import re
 import textwrap
 from pathlib import Path
 
-import pytest
-
-mypy_api = pytest.importorskip("mypy.api")
+from mypy import api as mypy_api
 
 GENERATED = """
 from __future__ import annotations
